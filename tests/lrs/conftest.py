@@ -1,0 +1,184 @@
+"""Fixtures of the LRS tests: an app on a migrated database, clients, credentials.
+
+Every test that uses ``db_url`` (directly or through ``app``) runs twice: on SQLite and on
+PostgreSQL (``LRS_TEST_POSTGRES_URL``, default ``postgresql+psycopg://postgres@127.0.0.1:5432/test``).
+The schema comes from the Alembic migrations, run once per test session:
+
+- SQLite: one migrated template file, copied for each test;
+- PostgreSQL: one schema ``lrs_test_<random>`` per session, emptied after each test and
+  dropped at the end. When PostgreSQL cannot be reached, the PostgreSQL variants skip and
+  say why.
+"""
+
+from __future__ import annotations
+
+import base64
+import os
+import shutil
+import typing as t
+import uuid
+from urllib.parse import quote
+
+import pytest
+from sqlalchemy import create_engine, text
+
+from lrs import create_app
+from lrs.auth import create_credential, now_us
+from lrs.migrate import upgrade
+from lrs.models import Tenant
+
+if t.TYPE_CHECKING:
+    from collections.abc import Callable, Iterator
+
+    from flask import Flask
+    from flask.testing import FlaskClient
+
+POSTGRES_URL = os.environ.get("LRS_TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
+DATA_TABLES = ("statement_index", "statement", "attachment", "document", "credential", "tenant")
+BASE_CONFIG: dict[str, t.Any] = {"SQLITE_SYNCHRONOUS": "NORMAL"}
+
+
+def _migrate(url: str) -> None:
+    from lrs.db import make_engine
+    from lrs.config import DEFAULTS
+
+    engine = make_engine(url, {**DEFAULTS, **BASE_CONFIG})
+    try:
+        upgrade(engine)
+        if engine.dialect.name == "sqlite":
+            with engine.connect() as conn:
+                conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
+    finally:
+        engine.dispose()
+
+
+@pytest.fixture(scope="session")
+def sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> str:
+    """A migrated SQLite database file to copy for each test."""
+    path = tmp_path_factory.mktemp("lrs-template") / "template.sqlite3"
+    _migrate(f"sqlite:///{path}")
+    return str(path)
+
+
+@pytest.fixture(scope="session")
+def postgres_schema_url() -> Iterator[str]:
+    """A PostgreSQL URL whose search_path is a fresh, migrated schema (dropped afterwards)."""
+    admin = create_engine(POSTGRES_URL, connect_args={"connect_timeout": 3})
+    try:
+        with admin.connect() as conn:
+            conn.execute(text("SELECT 1"))
+    except Exception as err:  # noqa: BLE001 - any failure to connect means "absent"
+        admin.dispose()
+        pytest.skip(f"PostgreSQL not reachable at {POSTGRES_URL} ({type(err).__name__}); "
+                    "start it (.ci/run does) or set LRS_TEST_POSTGRES_URL")
+    schema = f"lrs_test_{uuid.uuid4().hex[:12]}"
+    with admin.begin() as conn:
+        conn.execute(text(f'CREATE SCHEMA "{schema}"'))
+    separator = "&" if "?" in POSTGRES_URL else "?"
+    url = f"{POSTGRES_URL}{separator}options={quote(f'-csearch_path={schema}')}"
+    try:
+        _migrate(url)
+        yield url
+    finally:
+        with admin.begin() as conn:
+            conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
+        admin.dispose()
+
+
+def _empty_postgres(url: str) -> None:
+    engine = create_engine(url)
+    try:
+        with engine.begin() as conn:
+            conn.execute(text(f"TRUNCATE {', '.join(DATA_TABLES)} RESTART IDENTITY CASCADE"))
+            conn.execute(text("UPDATE lrs_state SET last_stored_us = 0"))
+    finally:
+        engine.dispose()
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
+def db_url(request: pytest.FixtureRequest, tmp_path: t.Any) -> Iterator[str]:
+    """URL of an empty, migrated database: SQLite file or PostgreSQL schema."""
+    if request.param == "sqlite":
+        path = tmp_path / "lrs.sqlite3"
+        shutil.copyfile(request.getfixturevalue("sqlite_template"), path)
+        yield f"sqlite:///{path}"
+        return
+    url = request.getfixturevalue("postgres_schema_url")
+    _empty_postgres(url)
+    yield url
+    _empty_postgres(url)
+
+
+@pytest.fixture
+def app_config(db_url: str, tmp_path: t.Any) -> dict[str, t.Any]:
+    """The test configuration; tests may change it before using ``app``."""
+    return {**BASE_CONFIG, "DATABASE_URL": db_url, "TESTING": True}
+
+
+@pytest.fixture
+def app(app_config: dict[str, t.Any]) -> Iterator[Flask]:
+    """The LRS app on the test database."""
+    application = create_app(app_config)
+    yield application
+    application.extensions["lrs.db"].dispose()
+
+
+@pytest.fixture
+def client(app: Flask) -> FlaskClient:
+    """A test client of ``app``."""
+    return app.test_client()
+
+
+class Credentials:
+    """Create tenants and credentials in the test database and build request headers."""
+
+    def __init__(self, app: Flask) -> None:
+        self.app = app
+
+    def add(
+        self,
+        *scopes: str,
+        tenant: str = "ministry-gh",
+        tenant_kind: str = "ministry",
+        country: str = "GH",
+        kind: str = "ordinary",
+    ) -> tuple[str, str]:
+        """Return ``(key, secret)`` of a new credential (creating the tenant if needed)."""
+        from sqlalchemy import select
+
+        db = self.app.extensions["lrs.db"]
+        with db.write() as session:
+            row = session.scalar(select(Tenant).where(Tenant.name == tenant))
+            if row is None:
+                row = Tenant(name=tenant, kind=tenant_kind, country=country if tenant_kind != "who" else "",
+                             pseudonymise=False, created_us=now_us())
+                session.add(row)
+                session.flush()
+            credential, secret = create_credential(session, row, scopes or ("all",), kind=kind)
+            return credential.key, secret
+
+    def headers(self, key: str, secret: str, version: str | None = "1.0.3", **extra: str) -> dict[str, str]:
+        """Return Authorization and version headers (``version=None`` leaves the version out)."""
+        token = base64.b64encode(f"{key}:{secret}".encode()).decode()
+        headers = {"Authorization": f"Basic {token}"}
+        if version is not None:
+            headers["X-Experience-API-Version"] = version
+        headers.update(extra)
+        return headers
+
+
+@pytest.fixture
+def credentials(app: Flask) -> Credentials:
+    """Factory of tenants and credentials for ``app``."""
+    return Credentials(app)
+
+
+@pytest.fixture
+def auth(credentials: Credentials) -> Callable[..., dict[str, str]]:
+    """Headers of a fresh ``all``-scoped credential of tenant ministry-gh (xAPI 1.0.3)."""
+    key, secret = credentials.add("all")
+
+    def headers(version: str | None = "1.0.3", **extra: str) -> dict[str, str]:
+        return credentials.headers(key, secret, version, **extra)
+
+    return headers
