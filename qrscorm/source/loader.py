@@ -233,7 +233,11 @@ def _read_quiz(reader: SourceReader, folder: Path) -> tuple[Question, ...]:
         return ()
     _report_duplicates(reader, path, "questions", [q["id"] for q in doc["questions"]], "question")
     questions = []
+    seen: set[str] = set()
     for index, raw in enumerate(doc["questions"]):
+        if raw["id"] in seen:
+            continue  # reported above; the first one counts
+        seen.add(raw["id"])
         question = _read_question(reader, path, index, raw)
         if question is not None:
             questions.append(question)
