@@ -176,7 +176,9 @@ class Document(Base):
     agent_key: Mapped[str] = mapped_column(Text, default="")
     registration: Mapped[str] = mapped_column(String(36), default="")
     document_id: Mapped[str] = mapped_column(Text)
-    # sha256 hex of (activity_id, agent_key, registration): the set a multiple-document GET lists.
+    # sha256 hex of (activity_id, agent_key, ""): the context a multiple-document GET or
+    # DELETE lists; for State, every registration of it (Communication §2.3.s4: Activity +
+    # Agent [+ registration if specified]), the registration column narrowing it when given.
     scope_digest: Mapped[str] = mapped_column(String(64))
     # sha256 hex of (activity_id, agent_key, registration, document_id): one document.
     key_digest: Mapped[str] = mapped_column(String(64))
@@ -208,3 +210,37 @@ class LrsState(Base):
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     last_stored_us: Mapped[int] = mapped_column(BigInteger)
     cursor_key: Mapped[str] = mapped_column(String(64))
+
+
+class ActivityDefinition(Base):
+    """The canonical definition of an Activity in one tenant (Communication §2.5, Data §2.4.4.1).
+
+    Kept from statements stored by credentials with the ``define`` scope (Communication
+    §4.2); ``definition`` is the merged Activity Definition as JSON text.
+    """
+
+    __tablename__ = "activity_definition"
+
+    tenant_id: Mapped[int] = mapped_column(ForeignKey("tenant.id"), primary_key=True)
+    # sha256 hex of the Activity id: IRIs can be longer than an index key may be.
+    id_digest: Mapped[str] = mapped_column(String(64), primary_key=True)
+    activity_id: Mapped[str] = mapped_column(Text)
+    definition: Mapped[str] = mapped_column(Text)
+    updated_us: Mapped[int] = mapped_column(BigInteger)
+
+
+class AgentName(Base):
+    """A name an Agent was given in one tenant's statements (the Person object, Communication §2.4).
+
+    Recorded, like Activity definitions, only from statements of ``define`` credentials.
+    """
+
+    __tablename__ = "agent_name"
+
+    tenant_id: Mapped[int] = mapped_column(ForeignKey("tenant.id"), primary_key=True)
+    # sha256 hex of lrs.schemas.agent_key(agent) and of the name.
+    agent_digest: Mapped[str] = mapped_column(String(64), primary_key=True)
+    name_digest: Mapped[str] = mapped_column(String(64), primary_key=True)
+    agent_key: Mapped[str] = mapped_column(Text)
+    name: Mapped[str] = mapped_column(Text)
+    created_us: Mapped[int] = mapped_column(BigInteger)
