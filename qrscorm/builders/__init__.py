@@ -10,6 +10,8 @@ from .base import Builder, BuildOptions, PackagePlan
 # Format name -> "module:Class". Imported lazily so a format's dependencies load only when it is built.
 BUILDERS: dict[str, str] = {
     "web": "qrscorm.builders.web:WebBuilder",
+    "scorm12": "qrscorm.builders.scorm12:Scorm12Builder",
+    "scorm2004": "qrscorm.builders.scorm2004:Scorm2004Builder",
 }
 
 __all__ = ["BUILDERS", "BuildOptions", "Builder", "PackagePlan", "get_builder"]
