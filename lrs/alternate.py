@@ -19,7 +19,7 @@ from urllib.parse import parse_qsl, urlencode
 
 from flask import request
 
-from lrs.errors import BadRequest, PayloadTooLarge, UnsupportedMediaType, XapiError
+from lrs.errors import BadRequest, PayloadTooLarge, XapiError
 
 if t.TYPE_CHECKING:
     from collections.abc import Iterable
@@ -72,7 +72,7 @@ class AlternateSyntax:
             raise BadRequest(f"query parameter method: {query[-1][1]!r} is not an xAPI method")
         content_type = environ.get("CONTENT_TYPE", "").split(";")[0].strip().lower()
         if content_type != "application/x-www-form-urlencoded":
-            raise UnsupportedMediaType(
+            raise BadRequest(
                 "Content-Type: the alternate request syntax needs application/x-www-form-urlencoded, "
                 f"not {content_type or 'none'}"
             )

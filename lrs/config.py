@@ -28,8 +28,8 @@ Settings:
     How long a writer waits for the SQLite write lock before failing with 503.
 ``DB_POOL_SIZE`` / ``DB_MAX_OVERFLOW``
     Connection pool of each worker (PostgreSQL).
-``STATEMENT_PAGE_SIZE`` / ``STATEMENT_PAGE_MAX``
-    Default and largest ``limit`` of GET statements.
+``STATEMENT_PAGE_MAX``
+    Largest page of GET statements (also the page size of ``limit=0``, the default).
 ``MORE_TTL_SECONDS``
     How long a ``more`` link stays valid (at least 24 hours).
 ``CORS_ORIGINS``
@@ -61,7 +61,6 @@ DEFAULTS: dict[str, t.Any] = {
     "DB_POOL_SIZE": 5,
     "DB_MAX_OVERFLOW": 10,
     "DB_ECHO": False,
-    "STATEMENT_PAGE_SIZE": 100,
     "STATEMENT_PAGE_MAX": 500,
     "MORE_TTL_SECONDS": 7 * 24 * 3600,
     "CORS_ORIGINS": "*",
@@ -105,7 +104,7 @@ def _check(config: t.MutableMapping[str, t.Any]) -> None:
     if sync not in ("FULL", "NORMAL", "EXTRA"):
         raise ConfigError(f"LRS_SQLITE_SYNCHRONOUS={sync!r}: must be FULL, EXTRA or NORMAL")
     config["SQLITE_SYNCHRONOUS"] = sync
-    for key in ("MAX_BODY_BYTES", "STATEMENT_PAGE_SIZE", "STATEMENT_PAGE_MAX", "MORE_TTL_SECONDS"):
+    for key in ("MAX_BODY_BYTES", "STATEMENT_PAGE_MAX", "MORE_TTL_SECONDS"):
         value = config[key]
         if not isinstance(value, int) or isinstance(value, bool) or value <= 0:
             raise ConfigError(f"LRS_{key}={value!r}: must be a positive integer")

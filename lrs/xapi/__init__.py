@@ -14,6 +14,7 @@ URL_PREFIX = "/xapi"
 # /xapi (for example "/statements").
 CORE_RESOURCES = (
     "about",
+    "statements",
 )
 
 # ---------------------------------------------------------------------------------------

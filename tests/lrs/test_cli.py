@@ -11,6 +11,7 @@ from click.testing import CliRunner
 
 from lrs import create_app
 from lrs.cli import main
+from lrs.migrate import head_revision
 
 if t.TYPE_CHECKING:
     from flask import Flask
@@ -110,9 +111,9 @@ def test_cli_refuses_unmigrated_database(tmp_path: t.Any) -> None:
     runner = CliRunner(env={"LRS_DATABASE_URL": f"sqlite:///{tmp_path}/empty.sqlite3"})
     result = runner.invoke(main, ["tenants", "list"])
     assert result.exit_code == 1
-    assert "is at revision none, not 0001: run `qrlrs db upgrade` first" in result.output
+    assert f"is at revision none, not {head_revision()}: run `qrlrs db upgrade` first" in result.output
     upgraded = runner.invoke(main, ["db", "upgrade"])
-    assert upgraded.exit_code == 0 and "at revision 0001" in upgraded.output
+    assert upgraded.exit_code == 0 and f"at revision {head_revision()}" in upgraded.output
     assert runner.invoke(main, ["tenants", "list"]).exit_code == 0
     app = create_app({"DATABASE_URL": f"sqlite:///{tmp_path}/empty.sqlite3"})
     app.extensions["lrs.db"].dispose()
