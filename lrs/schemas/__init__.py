@@ -24,7 +24,7 @@ import typing as t
 
 from marshmallow import ValidationError
 
-from .agents import AgentSchema, GroupSchema, agent_key
+from .agents import IFI_PROPERTIES, AgentSchema, GroupSchema, agent_key
 from .base import XapiSchema, compiled
 from .common import is_iri, is_language_tag, parse_timestamp
 from .errors import StatementInvalid, join_path
@@ -118,9 +118,9 @@ def parse_agent_param(text: str, version: str) -> dict[str, t.Any]:
     if type(agent) is not dict:
         raise StatementInvalid("agent", "must be the JSON of an Agent or Identified Group")
     if agent.get("objectType") == "Group":
-        compiled(GroupSchema)(agent, "agent")
-        if not any(name in agent for name in ("mbox", "mbox_sha1sum", "openid", "account")):
+        if not any(name in agent for name in IFI_PROPERTIES):
             raise StatementInvalid("agent", "must be an Identified Group (an Anonymous Group has no IFI)")
+        compiled(GroupSchema)(agent, "agent")
     else:
         compiled(AgentSchema)(agent, "agent")
     return agent

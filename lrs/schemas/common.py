@@ -97,10 +97,10 @@ _TIMESTAMP = re.compile(
     r"([Zz]|[+-]\d{2}(?::?\d{2})?)?\Z"
 )
 
-# RFC 2046 §5.1.1 / RFC 6838 §4.2: type "/" subtype, then optional parameters.
+# RFC 9110 §8.3.1 (RFC 2046 §5.1.1): type "/" subtype, then optional parameters.
 _TOKEN = r"[!#$%&'*+\-.^_`|~0-9A-Za-z]+"
 _MEDIA_TYPE = re.compile(
-    rf"{_TOKEN}/{_TOKEN}(?:\s*;\s*{_TOKEN}=(?:{_TOKEN}|\"(?:[^\"\\\r\n]|\\.)*\"))*\s*\Z"
+    rf"{_TOKEN}/{_TOKEN}(?:[ \t]*;[ \t]*(?:{_TOKEN}=(?:{_TOKEN}|\"(?:[^\"\\\r\n]|\\.)*\"))?)*[ \t]*\Z"
 )
 
 

@@ -108,6 +108,8 @@ class StatementObject(OneOf):
         if kind is None and any(name in value for name in _AGENT_PROPERTIES):
             # Data §2.4.4.2.s1.b1: an Agent or Group Object states its objectType.
             raise StatementInvalid(f"{path}.objectType", "is required when the Object is an Agent or Group")
+        if kind is None and "verb" in value:
+            raise StatementInvalid(f"{path}.objectType", "is required when the Object is a SubStatement")
         if kind == "SubStatement" and "SubStatement" not in self.choices:
             raise StatementInvalid(f"{path}.objectType", "must not be SubStatement inside a SubStatement")
         return super().select(value, path)
