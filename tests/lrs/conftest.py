@@ -124,6 +124,21 @@ def app(app_config: dict[str, t.Any]) -> Iterator[Flask]:
 
 
 @pytest.fixture
+def make_app(app_config: dict[str, t.Any]) -> Iterator[Callable[..., tuple[Flask, Credentials]]]:
+    """Factory of extra apps on the test database with changed settings, and their credentials."""
+    made: list[Flask] = []
+
+    def build(**overrides: t.Any) -> tuple[Flask, Credentials]:
+        application = create_app({**app_config, **overrides})
+        made.append(application)
+        return application, Credentials(application)
+
+    yield build
+    for application in made:
+        application.extensions["lrs.db"].dispose()
+
+
+@pytest.fixture
 def client(app: Flask) -> FlaskClient:
     """A test client of ``app``."""
     return app.test_client()
@@ -182,3 +197,24 @@ def auth(credentials: Credentials) -> Callable[..., dict[str, str]]:
         return credentials.headers(key, secret, version, **extra)
 
     return headers
+
+
+def make_statement(**overrides: t.Any) -> dict[str, t.Any]:
+    """Return a valid xAPI statement; keyword arguments replace top-level properties."""
+    statement: dict[str, t.Any] = {
+        "actor": {"objectType": "Agent", "name": "Ama Mensah", "mbox": "mailto:ama@example.org"},
+        "verb": {"id": "http://adlnet.gov/expapi/verbs/completed", "display": {"en-US": "completed"}},
+        "object": {
+            "objectType": "Activity",
+            "id": "https://qualityrights.example/course/module-1",
+            "definition": {"name": {"en-US": "Module 1", "fr": "Module 1 (fr)"}},
+        },
+    }
+    statement.update(overrides)
+    return statement
+
+
+@pytest.fixture
+def statement() -> Callable[..., dict[str, t.Any]]:
+    """Factory of valid statements (see :func:`make_statement`)."""
+    return make_statement

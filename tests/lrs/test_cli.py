@@ -89,10 +89,11 @@ def test_cli_revoke_takes_effect_at_once(runner: CliRunner, app: Flask) -> None:
     assert added.exit_code == 0, added.output
     client = app.test_client()
     headers = _basic("k1", "Zq8-wV3nR6tY1uI4oP7aS0d")
-    assert client.get("/xapi/nothing", headers=headers).status_code == 404  # authenticated or not: routing
+    assert client.get("/xapi/statements", headers=headers).status_code == 200
     revoked = runner.invoke(main, ["credentials", "revoke", "k1"])
     assert revoked.output == "credential k1 revoked\n"
     assert "revoked" in runner.invoke(main, ["credentials", "list"]).output
+    assert client.get("/xapi/statements", headers=headers).status_code == 401
     missing = runner.invoke(main, ["credentials", "revoke", "nope"])
     assert missing.exit_code == 1 and "credential 'nope': no such key" in missing.output
 
