@@ -21,6 +21,11 @@ CORE_RESOURCES = (
 # Document resources (Communication §2.3–2.7): State, Activity Profile, Agent Profile,
 # Activities, Agents. Add each module's name here when it lands; nothing else to change.
 DOCUMENT_RESOURCES: tuple[str, ...] = (
+    "state",
+    "activity_profile",
+    "agent_profile",
+    "activities",
+    "agents",
 )
 # ---------------------------------------------------------------------------------------
 

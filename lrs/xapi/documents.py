@@ -1,0 +1,372 @@
+"""What the State, Activity Profile and Agent Profile resources share (Communication §2.2, §3.1).
+
+One implementation of the document rules, used by three thin blueprints:
+
+- parameters: required ones present, each value valid (IRI, Agent JSON, UUID,
+  Timestamp), none unknown or repeated, each problem a 400 naming the parameter;
+- concurrency (§3.1): strong ``ETag`` on every GET and write; ``If-Match`` and
+  ``If-None-Match`` (RFC 7232) judged under the write lock, a failed one a 412; a PUT
+  without either on an existing document a 409 where the request's version demands a
+  header (:attr:`Resource.header_required`);
+- bodies: PUT stores any content as it came; POST merges JSON objects (§2.2.s7–s8), and
+  anything else is a 400 that leaves the stored document as it was.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import typing as t
+from datetime import datetime, timezone
+from email.utils import format_datetime
+
+from flask import Response, current_app, g, jsonify, request
+
+from lrs.auth import authenticate
+from lrs.db import get_db, read_session
+from lrs.errors import BadRequest, Conflict, Forbidden, MalformedJSON, NotFound
+from lrs.schemas import StatementInvalid, agent_key, is_iri, parse_agent_param, parse_timestamp
+from lrs.storage.documents import (
+    DocumentKey,
+    DocumentScope,
+    Remove,
+    Replace,
+    StoredDocument,
+    Tenants,
+    change_document,
+    delete_documents,
+    etag_of,
+    list_document_ids,
+    read_document,
+)
+from lrs.xapi.preconditions import parse_preconditions
+
+if t.TYPE_CHECKING:
+    from collections.abc import Callable
+
+    from lrs.auth import Principal
+
+JSON_TYPE = "application/json"
+_UUID_CHARS = frozenset("0123456789abcdefABCDEF")
+_MAX_CONTENT_TYPE = 255
+
+
+@dataclasses.dataclass(frozen=True)
+class Resource:
+    """One document resource: its name, key parameters, scope and concurrency rule."""
+
+    kind: str  # document.kind
+    title: str  # for messages: "State document"
+    id_param: str  # "stateId" or "profileId"
+    scope: str  # "state" or "profile" (Communication §4.2)
+    activity: bool  # keyed by activityId
+    agent: bool  # keyed by agent
+    registration: bool  # accepts registration
+    header_required: Callable[[str], bool]  # version -> a PUT onto an existing document needs a header
+    list_delete: bool = False  # DELETE without the id clears the context (State only)
+
+
+@dataclasses.dataclass(frozen=True)
+class Request:
+    """A checked document request."""
+
+    resource: Resource
+    principal: Principal
+    activity_id: str
+    agent_key: str
+    registration: str | None
+    document_id: str | None
+    since_us: int | None
+
+    def key(self) -> DocumentKey:
+        """Return the key of the one document addressed (the id parameter is present)."""
+        assert self.document_id is not None
+        return DocumentKey(
+            self.resource.kind, self.activity_id, self.agent_key, self.registration or "", self.document_id
+        )
+
+    def scope(self) -> DocumentScope:
+        """Return the documents a list GET or a clearing DELETE addresses."""
+        return DocumentScope(self.resource.kind, self.activity_id, self.agent_key, self.registration)
+
+    def tenants(self) -> Tenants:
+        """Return whose documents this request reads."""
+        return Tenants(self.principal.tenant_id, self.principal.reads_every_tenant)
+
+    def describe(self) -> str:
+        """Name the document addressed, for messages."""
+        parts = [f"{self.resource.id_param} {self.document_id!r}"]
+        if self.resource.activity:
+            parts.append(f"activityId {self.activity_id!r}")
+        if self.resource.agent:
+            parts.append("this agent")
+        if self.registration is not None:
+            parts.append(f"registration {self.registration}")
+        return f"{self.resource.title} with " + ", ".join(parts)
+
+
+def _authorize(resource: Resource, read: bool) -> Principal:
+    principal = authenticate()
+    if not principal.allows(resource.scope, read=read):
+        wanted = " or ".join([resource.scope, "all/read", "all"] if read else [resource.scope, "all"])
+        raise Forbidden(f"credential {principal.key}: {request.method} {request.path} needs scope {wanted}")
+    return principal
+
+
+def parse_request(resource: Resource) -> Request:
+    """Authenticate, authorise and check the query parameters of a document request.
+
+    Raises:
+        Unauthorized, Forbidden: credentials (checked first).
+        BadRequest: a parameter is missing, unknown, repeated or malformed.
+    """
+    method = request.method
+    principal = _authorize(resource, read=method in ("GET", "HEAD"))
+    args = request.args
+    allowed = {resource.id_param}
+    allowed |= {"activityId"} if resource.activity else set()
+    allowed |= {"agent"} if resource.agent else set()
+    allowed |= {"registration"} if resource.registration else set()
+    allowed |= {"since"} if method in ("GET", "HEAD") else set()
+    check_parameter_names(allowed)
+    activity_id = ""
+    if resource.activity:
+        activity_id = required(args.get("activityId"), "activityId")
+        if not is_iri(activity_id):
+            raise BadRequest(f"parameter activityId: {activity_id!r} is not an IRI (Communication §2.2)")
+    key = ""
+    if resource.agent:
+        key = _agent_key(required(args.get("agent"), "agent"))
+    registration = args.get("registration")
+    if registration is not None:
+        registration = _uuid(registration, "registration")
+    document_id = args.get(resource.id_param)
+    if document_id is not None and not document_id:
+        raise BadRequest(f"parameter {resource.id_param}: must not be empty")
+    needs_id = method in ("PUT", "POST") or (method == "DELETE" and not resource.list_delete)
+    if needs_id and document_id is None:
+        raise BadRequest(f"parameter {resource.id_param}: required for {method}")
+    since = args.get("since")
+    if since is not None and document_id is not None:
+        raise BadRequest(
+            f"parameter since: only for a list of ids; leave {resource.id_param} out, or leave since out "
+            "to get the document"
+        )
+    return Request(resource, principal, activity_id, key, registration, document_id, _since(since))
+
+
+def check_parameter_names(allowed: set[str]) -> None:
+    """Refuse a query parameter the request's resource does not define, or one given twice.
+
+    Raises:
+        BadRequest: naming the parameter and what is allowed.
+    """
+    args = request.args
+    for name in args:
+        if name not in allowed:
+            raise BadRequest(
+                f"parameter {name}: not a parameter of {request.method} {request.path} "
+                f"(allowed: {', '.join(sorted(allowed, key=str.lower))})"
+            )
+        if len(args.getlist(name)) > 1:
+            raise BadRequest(f"parameter {name}: given more than once")
+
+
+def required(value: str | None, name: str) -> str:
+    """Return a required parameter's value; 400 when it is absent."""
+    if value is None:
+        raise BadRequest(f"parameter {name}: required")
+    return value
+
+
+def _agent_key(text: str) -> str:
+    try:
+        return agent_key(parse_agent_param(text, g.xapi_version))
+    except StatementInvalid as err:
+        raise BadRequest(f"parameter {err}") from err
+
+
+def _uuid(value: str, name: str) -> str:
+    parts = value.split("-")
+    if [len(part) for part in parts] != [8, 4, 4, 4, 12] or not set(value.replace("-", "")) <= _UUID_CHARS:
+        raise BadRequest(f"parameter {name}: {value!r} is not a UUID")
+    return value.lower()
+
+
+def _since(text: str | None) -> int | None:
+    if text is None:
+        return None
+    try:
+        moment = parse_timestamp(text)
+    except ValueError as err:
+        raise BadRequest(f"parameter since: {text!r} {err}") from err
+    delta = moment - datetime(1970, 1, 1, tzinfo=timezone.utc)
+    return (delta.days * 86_400 + delta.seconds) * 1_000_000 + delta.microseconds
+
+
+# --- responses -----------------------------------------------------------------------------
+
+
+def _http_date(us: int) -> str:
+    return format_datetime(datetime.fromtimestamp(us // 1_000_000, tz=timezone.utc), usegmt=True)
+
+
+def _with_validators(response: Response, etag: str, updated_us: int | None) -> Response:
+    response.headers["ETag"] = f'"{etag}"'
+    if updated_us is not None:
+        response.headers["Last-Modified"] = _http_date(updated_us)
+    return response
+
+
+def written(document: StoredDocument | None) -> Response:
+    """Answer a successful write: 204 with the document's new ETag and Last-Modified."""
+    response = current_app.response_class(status=204)
+    if document is not None:
+        _with_validators(response, document.etag, document.updated_us)
+    return response
+
+
+def get_documents(req: Request) -> Response:
+    """Answer GET (and HEAD): one document, or the ids of the context's documents.
+
+    Raises:
+        NotFound: the one document asked for does not exist (for this tenant).
+    """
+    session = read_session()
+    if req.document_id is None:
+        ids, latest = list_document_ids(session, req.tenants(), req.scope(), req.since_us)
+        response = jsonify(ids)
+        return _with_validators(response, etag_of(response.get_data()), latest)
+    document = read_document(session, req.tenants(), req.key())
+    if document is None:
+        raise NotFound(f"{req.describe()}: no such document")
+    if_none_match = parse_preconditions(request.headers).if_none_match
+    if if_none_match is not None and if_none_match.matches(document.etag, weak=True):
+        return _with_validators(current_app.response_class(status=304), document.etag, document.updated_us)
+    response = current_app.response_class(document.content, status=200, content_type=document.content_type)
+    return _with_validators(response, document.etag, document.updated_us)
+
+
+# --- writes ----------------------------------------------------------------------------------
+
+
+def _content_type() -> str:
+    value = request.headers.get("Content-Type", "").strip() or "application/octet-stream"
+    if len(value) > _MAX_CONTENT_TYPE:
+        raise BadRequest(f"header Content-Type: longer than {_MAX_CONTENT_TYPE} characters")
+    return value
+
+
+def _is_json(content_type: str) -> bool:
+    return content_type.split(";", 1)[0].strip().lower() == JSON_TYPE
+
+
+def _parse_json(content: bytes, what: str) -> t.Any:
+    try:
+        return json.loads(content, parse_constant=_no_constant)
+    except UnicodeDecodeError as err:
+        raise MalformedJSON(f"{what}: not UTF-8 text at byte {err.start}") from err
+    except json.JSONDecodeError as err:
+        raise MalformedJSON(f"{what}: not JSON ({err.msg} at line {err.lineno}, column {err.colno})") from err
+    except ValueError as err:
+        raise MalformedJSON(f"{what}: not JSON ({err})") from err
+
+
+def _no_constant(name: str) -> t.NoReturn:
+    raise ValueError(f"{name} is not a JSON number")
+
+
+def put_document(req: Request) -> Response:
+    """Store the body as the document, replacing any (Communication §2.2, §3.1)."""
+    content, content_type = request.get_data(), _content_type()
+    if _is_json(content_type):
+        _parse_json(content, "request body (Content-Type application/json)")
+    conditions = parse_preconditions(request.headers)
+    header_required = req.resource.header_required(g.xapi_version)
+
+    def decide(current: StoredDocument | None) -> Replace:
+        conditions.check(current, req.describe())
+        if current is not None and not conditions.given and header_required:
+            raise Conflict(
+                f"{req.describe()}: the document exists, and a PUT that replaces a document needs a "
+                f"precondition (xAPI {g.xapi_version}, Communication §3.1). GET it to check its current "
+                f'state, then send If-Match: "{current.etag}" to replace it (or POST to merge JSON).'
+            )
+        return Replace(content, content_type)
+
+    return written(change_document(get_db(), req.principal.tenant_id, req.key(), decide))
+
+
+def post_document(req: Request) -> Response:
+    """Merge the posted JSON object into the document, or create it (Communication §2.2.s7–s8)."""
+    content, content_type = request.get_data(), _content_type()
+    if not _is_json(content_type):
+        raise BadRequest(
+            f"header Content-Type: POST merges JSON objects and needs {JSON_TYPE}, not {content_type!r}; "
+            "use PUT to store other content (Communication §2.2.s8.b1)"
+        )
+    posted = _parse_json(content, "request body")
+    if not isinstance(posted, dict):
+        raise BadRequest(
+            f"request body: POST merges JSON objects; this is a JSON {_json_kind(posted)} "
+            "(Communication §2.2.s8.b1)"
+        )
+    conditions = parse_preconditions(request.headers)
+
+    def decide(current: StoredDocument | None) -> Replace:
+        conditions.check(current, req.describe())
+        if current is None:
+            return Replace(content, content_type)
+        if not _is_json(current.content_type):
+            raise BadRequest(
+                f"{req.describe()}: the stored document is {current.content_type}, not {JSON_TYPE}, so it "
+                "cannot be merged; PUT replaces it (Communication §2.2.s8.b1)"
+            )
+        existing = _parse_json(current.content, f"{req.describe()}: the stored document")
+        if not isinstance(existing, dict):
+            raise BadRequest(
+                f"{req.describe()}: the stored document is a JSON {_json_kind(existing)}, not an object, so it "
+                "cannot be merged; PUT replaces it (Communication §2.2.s8.b1)"
+            )
+        merged = json.dumps({**existing, **posted}, ensure_ascii=False, separators=(",", ":"))
+        return Replace(merged.encode("utf-8"), JSON_TYPE)
+
+    return written(change_document(get_db(), req.principal.tenant_id, req.key(), decide))
+
+
+def _json_kind(value: t.Any) -> str:
+    return {list: "array", str: "string", bool: "boolean", type(None): "null"}.get(type(value), "number")
+
+
+def delete_document(req: Request) -> Response:
+    """Delete one document, or (State without stateId) every document of the context."""
+    conditions = parse_preconditions(request.headers)
+    if req.document_id is None:
+        if conditions.given:
+            raise BadRequest(
+                f"headers If-Match/If-None-Match: apply to one document; add {req.resource.id_param} "
+                "to delete one, or leave the headers out to delete them all"
+            )
+        delete_documents(get_db(), req.principal.tenant_id, req.scope())
+        return written(None)
+
+    def decide(current: StoredDocument | None) -> Remove:
+        conditions.check(current, req.describe())
+        return Remove()
+
+    change_document(get_db(), req.principal.tenant_id, req.key(), decide)
+    return written(None)
+
+
+def dispatch(resource: Resource) -> Response:
+    """Run the request on ``resource`` by method (the views' one line)."""
+    req = parse_request(resource)
+    handler = {
+        "GET": get_documents,
+        "HEAD": get_documents,
+        "PUT": put_document,
+        "POST": post_document,
+        "DELETE": delete_document,
+    }[request.method]
+    return handler(req)
+
