@@ -171,7 +171,9 @@ def verify_signed_statement(
             continue
         where = f"{path}.attachments[{index}]"
         if attachment["contentType"].split(";", 1)[0].strip().lower() != "application/octet-stream":
-            raise StatementInvalid(f"{where}.contentType", "must be application/octet-stream for a signature")
+            raise StatementInvalid(
+                f"{where}.contentType", "must be application/octet-stream for a signature attachment"
+            )
         part = parts.get(attachment["sha2"].lower())
         if part is None:
             raise StatementInvalid(where, "signature: the JWS must be sent as a multipart/mixed part")

@@ -140,8 +140,9 @@ def choose_language(language_map: Mapping[str, str], languages: Sequence[str]) -
 
     Each range is tried in order with RFC 2616 §14.4 matching (``en`` matches
     ``en-GB``, ``*`` matches anything); then each range truncated subtag by
-    subtag (``en-GB`` → ``en``, RFC 4647 §3.4 lookup); then the map's first key,
-    so that exactly one language is always returned (Communication §2.1.3.s4.b1).
+    subtag (``en-GB`` → ``en``, RFC 4647 §3.4 lookup); then any tag of the same
+    primary language (``en-AU`` → ``en-US``); then the map's first key, so that
+    exactly one language is always returned (Communication §2.1.3.s4.b1).
     """
     if not language_map:
         return None
@@ -159,6 +160,11 @@ def choose_language(language_map: Mapping[str, str], languages: Sequence[str]) -
             for lowered, key in keys:
                 if lowered == language_range:
                     return key
+    for language_range in wanted:
+        primary = language_range.split("-", 1)[0]
+        for lowered, key in keys:
+            if lowered.split("-", 1)[0] == primary:
+                return key
     return keys[0][1]
 
 
