@@ -1,0 +1,50 @@
+"""Suspend data stays within SCORM 1.2's 4,096 characters (cmi.suspend_data, CMIString4096; SCORM 1.2 RTE
+3.4.4) for the whole course in one SCO with every answer given."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+pytestmark = pytest.mark.browser
+
+SCORM12_SUSPEND_DATA_MAX = 4096
+
+# The longest state the course can produce: every page seen, every attempt used, every choice ticked on every
+# question, a week of time per module, every survey answered (and recorded, the larger case), course passed.
+WORST_STATE = """() => {
+    const state = {};
+    for (const m of QR_DATA.modules) {
+        const qs = m.quiz ? m.quiz.questions : [];
+        state[m.id] = {v: m.pages.map(() => true), t: 7 * 24 * 3600, a: m.maxAttempts, c: qs.length,
+            r: m.quiz ? 'f' : '', d: m.survey ? 1 : 0,
+            q: qs.map(q => q.type === 'true-false' ? ['false'] : q.choices.map(c => c.id)),
+            s: m.survey ? m.survey.items.map(() => 5) : []};
+    }
+    return QR.codec.encode(state, 99999);
+}"""
+
+
+def test_suspend_data_played_course_within_scorm12_limit(player):
+    """The state saved after playing the whole fixture course, every question answered, fits, and decodes back."""
+    player.open("en/survey-lms.html")
+    player.pass_course()
+    state = player.storage("qr-record:saved")["state"]
+    assert len(state) <= SCORM12_SUSPEND_DATA_MAX
+    assert state.isascii()
+    decoded = player.page.evaluate("s => QR.codec.decode(s)", state)
+    assert decoded["rights"]["q"] == [["b"], ["a", "c"], ["true"]]
+    assert decoded["capacity"]["r"] == "p"
+    assert decoded["post-survey"]["s"] == [5, 1, 5, 1]
+    assert player.page.evaluate("s => QR.codec.encode(QR.codec.decode(s), QR.codec.decode(s)[''])", state) == state
+
+
+@pytest.mark.parametrize("lang", ["en", "ar"])
+def test_suspend_data_worst_case_within_scorm12_limit(player, lang):
+    """The largest state the codec can write for the course fits, whatever the language (it holds ids only)."""
+    player.open(f"{lang}/survey-lms.html")
+    state = player.page.evaluate(WORST_STATE)
+    assert len(state) <= SCORM12_SUSPEND_DATA_MAX, f"{len(state)} characters"
+    assert state.isascii()
+    print(json.dumps({"lang": lang, "worst_case_suspend_data_chars": len(state)}))
