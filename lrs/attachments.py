@@ -23,6 +23,7 @@ import typing as t
 from dataclasses import dataclass
 
 from lrs.schemas import StatementInvalid
+from lrs.signatures import verify_signed_statement
 
 __all__ = ["AttachmentPart", "build_multipart", "check_attachments", "parse_multipart_mixed"]
 
@@ -206,7 +207,7 @@ def _attachment_objects(statements: t.Any) -> t.Iterator[tuple[str, dict[str, t.
                 yield f"{path}.object.attachments[{index}]", attachment
 
 
-def check_attachments(statements: t.Any, parts: dict[str, AttachmentPart]) -> None:
+def check_attachments(statements: t.Any, parts: dict[str, AttachmentPart], version: str | None = None) -> None:
     """Check that the Attachment Objects of valid Statements and the received parts correspond.
 
     ``statements`` is one Statement or an array (paths ``$…`` or ``$[i]…``);
@@ -218,6 +219,9 @@ def check_attachments(statements: t.Any, parts: dict[str, AttachmentPart]) -> No
     - A part's ``Content-Type`` and ``Content-Length``, when given, match the
       Attachment's ``contentType`` and ``length`` (§1.5.2.s2.b2.b7); content
       types are compared without their parameters.
+    - Signature Attachments hold a well-formed, matching JWS (Data §2.6, see
+      :mod:`lrs.signatures`), checked with the payload validated under
+      ``version`` (the request's xAPI version) or, if ``None``, either version.
     """
     used: set[str] = set()
     for path, attachment in _attachment_objects(statements):
@@ -243,6 +247,8 @@ def check_attachments(statements: t.Any, parts: dict[str, AttachmentPart]) -> No
             raise StatementInvalid(
                 f"part[{part.index}].X-Experience-API-Hash", "matches the sha2 of no Attachment in the Statements"
             )
+    for path, statement in _with_paths(statements):
+        verify_signed_statement(statement, parts, version, path)
 
 
 def build_multipart(result_json: t.Any, parts: list[AttachmentPart]) -> tuple[bytes, str]:

@@ -27,9 +27,11 @@ from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.asymmetric import ec, ed448, ed25519, padding, rsa
 
-from lrs.attachments import AttachmentPart
 from lrs.schemas import StatementInvalid, validate_statement
 from lrs.statement_forms import statements_equivalent
+
+if t.TYPE_CHECKING:
+    from lrs.attachments import AttachmentPart
 
 __all__ = ["SIGNATURE_USAGE_TYPE", "verify_signed_statement", "verify_signed_statements"]
 
@@ -154,14 +156,33 @@ def _without(statement: dict[str, t.Any], attachment: dict[str, t.Any]) -> dict[
     return unsigned
 
 
+def _validate_payload(signed: dict[str, t.Any], version: str | None, where: str) -> None:
+    try:
+        if version is not None:
+            validate_statement(signed, version)
+            return
+        # Without the request's version, a payload valid under either is well formed; its
+        # equivalence with the (validated) Statement is checked next.
+        try:
+            validate_statement(signed, "2.0.0")
+        except StatementInvalid:
+            validate_statement(signed, "1.0.3")
+    except StatementInvalid as error:
+        raise StatementInvalid(where, f"signature payload is not a valid Statement ({error})") from None
+
+
 def verify_signed_statement(
-    statement: dict[str, t.Any], parts: dict[str, AttachmentPart], version: str, path: str = "$"
+    statement: dict[str, t.Any],
+    parts: dict[str, AttachmentPart],
+    version: str | None = None,
+    path: str = "$",
 ) -> None:
     """Verify every signature Attachment of one valid Statement; do nothing if it has none.
 
     :param statement: the Statement as received (already validated).
     :param parts: the request's Attachment parts by SHA-2 (from ``parse_multipart_mixed``).
-    :param version: the request's xAPI version, used to validate the signed payload.
+    :param version: the request's xAPI version, to validate the signed payload with;
+        when ``None``, the payload must be valid under 1.0.3 or 2.0.
     :param path: the Statement's JSONPath in the request (``$`` or ``$[i]``).
     :raises StatementInvalid: at ``<path>.attachments[j]`` for a malformed,
         mismatching or unverifiable signature (Data §2.6.s5.b1).
@@ -187,10 +208,7 @@ def verify_signed_statement(
                     )
                 signed = _json_object(payload, "payload")
                 _verify(protected, payload, signature, header, where)
-                try:
-                    validate_statement(signed, version)
-                except StatementInvalid as error:
-                    raise StatementInvalid(where, f"signature payload is not a valid Statement ({error})") from None
+                _validate_payload(signed, version, where)
                 if not statements_equivalent(signed, _without(statement, attachment)):
                     raise StatementInvalid(
                         where, "signature payload differs from the Statement (Data §2.6.s5.b3.b2)"
@@ -199,7 +217,9 @@ def verify_signed_statement(
             raise StatementInvalid(where, f"signature is not a well-formed JWS: {error}") from None
 
 
-def verify_signed_statements(statements: t.Any, parts: dict[str, AttachmentPart], version: str) -> None:
+def verify_signed_statements(
+    statements: t.Any, parts: dict[str, AttachmentPart], version: str | None = None
+) -> None:
     """Verify the signatures of one Statement (paths ``$``) or of an array (``$[i]``)."""
     if type(statements) is dict:
         verify_signed_statement(statements, parts, version)

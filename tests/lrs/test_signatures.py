@@ -21,7 +21,7 @@ from cryptography.hazmat.primitives.asymmetric import ec, padding, rsa
 from cryptography.x509.oid import NameOID
 from xapi_samples import ATTACHMENT, merge, statement
 
-from lrs.attachments import AttachmentPart
+from lrs.attachments import AttachmentPart, check_attachments
 from lrs.schemas import StatementInvalid, validate_statement
 from lrs.signatures import SIGNATURE_USAGE_TYPE, verify_signed_statement, verify_signed_statements
 
@@ -221,3 +221,28 @@ def test_signatures_reject_a_signature_sent_without_its_part() -> None:
     with pytest.raises(StatementInvalid) as caught:
         verify_signed_statement(sent, {}, "1.0.3")
     assert str(caught.value) == "$.attachments[0]: signature: the JWS must be sent as a multipart/mixed part"
+
+
+def test_signatures_are_checked_with_the_attachments() -> None:
+    """Test that check_attachments verifies signature Attachments (Data 2.6.s5.b1 at ingest)."""
+    original = statement()
+    sent, parts = signed(original, _hs256(original))
+    with pytest.raises(StatementInvalid) as caught:
+        check_attachments([statement({"id": "fd41c918-b88b-4b20-a0a5-a4c32391aaa1"}), sent], parts)
+    assert str(caught.value) == "$[1].attachments[0]: signature algorithm must be RS256, RS384 or RS512, not 'HS256'"
+    good, good_parts = signed(original, sign(original, x5c=chain()))
+    check_attachments(good, good_parts, "1.0.3")
+    check_attachments(good, good_parts)
+
+
+def test_signatures_payload_version() -> None:
+    """Test that the payload is validated under the request's version, or either version when not given."""
+    original = statement({"timestamp": "2024-05-01T12:00:00"})  # no zone: valid in 1.0.3 only
+    sent, parts = signed(original, sign(original))
+    verify_signed_statement(sent, parts)
+    verify_signed_statement(sent, parts, "1.0.3")
+    with pytest.raises(StatementInvalid) as caught:
+        verify_signed_statement(sent, parts, "2.0.0")
+    assert str(caught.value) == (
+        "$.attachments[0]: signature payload is not a valid Statement ($.timestamp: must include a time zone "
+        "(Z or an offset such as +01:00))")
