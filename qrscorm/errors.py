@@ -5,6 +5,7 @@
     QrscormError                 anything the user can act on; printed as one message, exit 1
      ├── SourceError             the course source has problems; carries every Problem found in one run
      ├── BuildError              a package could not be built (nothing in dist/ is replaced)
+ ├── TranslationError        a translated XLIFF file cannot be imported (nothing in course_src/ is written)
      └── PackageError            a package breaks a packaging rule (zip path, size, duplicate entry)
 """
 
@@ -43,6 +44,15 @@ class SourceError(QrscormError):
 
 class BuildError(QrscormError):
     """A package could not be built."""
+
+
+class TranslationError(QrscormError):
+    """A translated file cannot be imported; every problem is listed as file:line: unit: message."""
+
+    def __init__(self, problems: list[str]):
+        self.problems = problems
+        noun = "problem" if len(problems) == 1 else "problems"
+        super().__init__("\n".join([*problems, f"{len(problems)} {noun}: nothing was imported"]))
 
 
 class PackageError(QrscormError):
