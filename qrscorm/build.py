@@ -19,6 +19,7 @@ from .builders import BUILDERS, BuildOptions, PackagePlan, get_builder
 from .errors import BuildError, QrscormError
 from .package import Staging, fingerprint, write_folder, write_zip
 from .render import RenderedCourse, render_course
+from .source.languages import PSEUDO_LANGUAGES
 from .source.loader import load_course
 from .source.model import Course
 
@@ -68,6 +69,11 @@ def build(course_root: Path, dist: Path, *, formats: list[str] | None = None, la
     started = time.perf_counter()
     options = options or BuildOptions()
     course = load_course(course_root)
+    pseudo = [code for code in langs or [] if code in PSEUDO_LANGUAGES]
+    if pseudo:  # made in memory from the source language (qrscorm.i18n.pseudo); never read from course_src/
+        from .i18n.pseudo import add_pseudo_languages
+
+        course = add_pseudo_languages(course, list(dict.fromkeys(pseudo)))
     chosen_langs = _choose_languages(course, langs)
     chosen_formats = _choose_formats(formats)
     _check_modules(course, modules)

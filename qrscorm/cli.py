@@ -111,5 +111,83 @@ def _human(size: int) -> str:
     return str(size)
 
 
+@main.group()
+def i18n() -> None:
+    """Translation workflow: XLIFF 2.0 export and import, coverage status."""
+
+
+@i18n.command("export")
+@click.option("--lang", required=True, help="The target language (a code declared in course.yaml).")
+@click.option("--out", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="Where to write the XLIFF file (default: <course id>.<lang>.xlf).")
+@click.option("--course", "course_dir", type=_COURSE, default="course_src", show_default=True)
+def i18n_export(lang: str, out: Path | None, course_dir: Path) -> None:
+    """Write every translatable unit, with any existing translation, to an XLIFF 2.0 file for LANG."""
+    from .i18n.units import course_units, load_source
+    from .i18n.xliff import write_xliff
+    from .source.languages import PSEUDO_LANGUAGES
+
+    try:
+        course = load_source(course_dir)
+        if lang not in course.languages or lang == course.source_language or lang in PSEUDO_LANGUAGES:
+            raise click.UsageError(f"--lang must be a target language of the course (declared: "
+                                   f"{', '.join(c for c in course.languages if c != course.source_language)})")
+        work = course_units(course, lang)
+        out = out or Path(f"{course.id}.{lang}.xlf")
+        out.write_bytes(write_xliff(work))
+    except QrscormError as err:
+        raise _fail(err) from err
+    except OSError as err:
+        raise click.ClickException(f"{err.filename or out}: {err.strerror or err}") from err
+    units = [unit for _, unit in work.units()]
+    done = sum(unit.translated for unit in units)
+    review = sum(1 for unit in units if unit.stale)
+    click.echo(f"{out}: {len(units)} units for {lang}, {done} translated, {len(units) - done} to translate"
+               + (f" ({review} existing translations need review)" if review else ""))
+
+
+@i18n.command("import")
+@click.argument("xliff_file", type=click.Path(dir_okay=False, exists=True, path_type=Path))
+@click.option("--course", "course_dir", type=_COURSE, default="course_src", show_default=True)
+@click.option("--include-initial", is_flag=True, help="Also import translations whose state is 'initial'.")
+@click.option("--dry-run", is_flag=True, help="Check and report, but write nothing.")
+@click.option("--verbose", is_flag=True, help="List every unit that was not imported.")
+def i18n_import(xliff_file: Path, course_dir: Path, include_initial: bool, dry_run: bool, verbose: bool) -> None:
+    """Check the translations in XLIFF_FILE and merge them into the course source."""
+    from .i18n.merge import import_translation
+
+    try:
+        report = import_translation(course_dir, xliff_file, include_initial=include_initial, dry_run=dry_run)
+    except QrscormError as err:
+        raise _fail(err) from err
+    for reason, lines in report.skipped.items():
+        click.echo(f"{len(lines)} not imported: {reason}:")
+        for line in lines if verbose else lines[:10]:
+            click.echo(f"  {line}")
+        if not verbose and len(lines) > 10:
+            click.echo(f"  ... and {len(lines) - 10} more (--verbose lists them all)")
+    verb = "would write" if dry_run else "wrote"
+    click.echo(f"{report.lang}: {report.imported} translations imported, {report.unchanged} unchanged; {verb} "
+               f"{len(report.written)} files" + "".join(f"\n  {path}" for path in report.written))
+
+
+@i18n.command("status")
+@click.option("--course", "course_dir", type=_COURSE, default="course_src", show_default=True)
+@click.option("--json", "as_json", is_flag=True, help="Print the report as JSON.")
+def i18n_status(course_dir: Path, as_json: bool) -> None:
+    """Show every declared language (and the pseudo-locales) with its coverage per module."""
+    from .i18n.status import course_status, status_table
+    from .i18n.units import load_source
+
+    try:
+        report = course_status(load_source(course_dir))
+    except QrscormError as err:
+        raise _fail(err) from err
+    if as_json:
+        click.echo(report.to_json(), nl=False)
+    else:
+        Console(width=200).print(status_table(report))
+
+
 if __name__ == "__main__":
     main()

@@ -164,6 +164,9 @@ class _MediaRenderer:
         return package_path
 
     def _file(self, relative: str | None) -> str | None:
+        if relative in self.course.media_texts:
+            self.files[f"{MEDIA_DIR}/{relative}"] = self.course.media_texts[relative].encode()  # type: ignore[assignment]
+            return f"{MEDIA_DIR}/{relative}"
         return self.include(self.media_root / relative) if relative else None
 
     def render(self, kind: str, media_id: str) -> str:
@@ -197,7 +200,7 @@ class _MediaRenderer:
         if not relative:
             return ""
         path = self.media_root / relative
-        markdown = path.read_text(encoding="utf-8")
+        markdown = self.course.media_texts.get(relative) or path.read_text(encoding="utf-8")
         if markdown.startswith("---\n") and "\n---" in markdown[3:]:
             markdown = markdown[markdown.index("\n---", 3) + 4:]
         return render_page(markdown, resolve_link=lambda _: None, resolve_image=lambda _: None,

@@ -148,6 +148,9 @@ class Course:
     ui: dict[str, dict[str, str]]
     surveys: dict[str, Survey]
     media: dict[str, MediaItem] = field(default_factory=dict)
+    # Media text files made in memory (captions, transcripts of a pseudo-locale), by path relative to media/;
+    # used instead of a file on disk with that path.
+    media_texts: dict[str, str] = field(default_factory=dict)
 
     @property
     def missing(self) -> tuple[str, ...]:
