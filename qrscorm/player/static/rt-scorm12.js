@@ -118,7 +118,7 @@
       },
       save: function (state, location) {
         set('cmi.suspend_data', state);
-        set('cmi.core.lesson_location', location);
+        if (location) set('cmi.core.lesson_location', location); // the course home is no bookmark; some runtimes refuse ''
         set('cmi.core.exit', exit);
         set('cmi.core.session_time', span(Date.now() - t0));
         commit();

@@ -123,7 +123,7 @@
       },
       save: function (state, location) {
         set('cmi.suspend_data', state);
-        set('cmi.location', location);
+        if (location) set('cmi.location', location); // the course home is no bookmark; some runtimes refuse ''
         set('cmi.exit', exit);
         set('cmi.session_time', span(Date.now() - t0));
         commit();
