@@ -17,6 +17,8 @@ def _views(player):
     yield "content page (table, figure, transcript, external link)", "rights/convention"
     player.go("rights/what")
     yield "content page (image, internal links)", "rights/what"
+    player.go("rights/practice")
+    yield "content page (table with an empty corner cell, quotation)", "rights/practice"
     player.go("rights/_quiz")
     yield "quiz start", "rights/_quiz"
     page.locator("main button").click()
@@ -66,7 +68,7 @@ def test_axe_zero_violations_on_every_page_type(player, lang):
         seen.append(kind)
         if violations:
             found[kind] = violations
-    assert len(seen) == 16
+    assert len(seen) == 17
     assert found == {}, f"axe violations ({lang}): {found}"
 
 

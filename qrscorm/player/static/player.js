@@ -74,6 +74,7 @@
     else if (kids != null && kids !== false) e.append(kids);
     return e;
   }
+  function intl(C, o) { try { return new C(D.lang.code, o); } catch (e) { return new C(undefined, o); } }
   function H1(text) { return h('h1', {tabindex: '-1', text: text}); }
   function link(route, text, cls) { return h('a', {href: '#/' + route, class: cls, text: text}); }
   function btn(text, fn, cls) { return h('button', {type: 'button', class: cls || 'qr-btn', onclick: fn, text: text}); }
@@ -297,6 +298,9 @@
         'aria-label': cap ? cap.textContent : t('page_table')});
       tb.replaceWith(wrap);
       wrap.append(tb);
+      [].forEach.call(tb.querySelectorAll('th'), function (c) { // an empty corner cell heads nothing
+        if (!c.textContent.trim()) c.replaceWith(h('td'));
+      });
     });
     return [p.title, [kicker(m), H1(p.title), h('div', {class: 'qr-progress'}, [
       h('p', {text: t('page_progress', {current: i + 1, total: n})}),
@@ -440,8 +444,8 @@
         h('h2', {id: 'qr-cert-h', text: D.course.certificateTitle}), h('p', {text: t('cert_certifies')}),
         h('p', {class: 'qr-cert-name'}, name), h('p', {text: t('cert_completed')}),
         h('p', {class: 'qr-cert-course', text: D.course.title}),
-        h('p', {text: t('cert_date', {date: new Intl.DateTimeFormat(D.lang.code, {dateStyle: 'long',
-          timeZone: 'UTC'}).format(day)})})]),
+        h('p', {text: t('cert_date', {date: intl(Intl.DateTimeFormat, {dateStyle: 'long', timeZone: 'UTC'})
+          .format(day)})})]),
       INFO.learnerName ? null : h('p', {class: 'qr-name qr-noprint'}, [h('label', {for: 'qr-name', text: t('cert_name_label')}),
         h('input', {id: 'qr-name', type: 'text', autocomplete: 'name', oninput: function (e) {
           name.textContent = e.target.value;
@@ -491,7 +495,7 @@
       return;
     }
     U = D.ui || {};
-    nf = new Intl.NumberFormat(D.lang.code);
+    nf = intl(Intl.NumberFormat);
     document.documentElement.lang = D.lang.code;
     document.documentElement.dir = D.lang.dir;
     notes = h('div', {class: 'qr-notes', role: 'status'});
