@@ -21,7 +21,7 @@ import dataclasses
 import json
 import typing as t
 
-from sqlalchemy import delete, exists, insert, select, update
+from sqlalchemy import delete, insert, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 
 from lrs import enrich
@@ -40,6 +40,7 @@ from lrs.storage.clock import stamp
 from lrs.storage.extract import FilterValues, filter_values, merge_values
 
 if t.TYPE_CHECKING:
+    from sqlalchemy import Row
     from sqlalchemy.orm import Session
 
     from lrs.auth import Principal
@@ -148,8 +149,8 @@ def store_statements(
             )
         if index_rows:
             session.execute(insert(StatementIndex), index_rows)
-        _propagate_to_referrers(session, tenant_id, list(batch), set(seqs))
-        _apply_voiding(session, tenant_id, rows)
+        earlier_referrers = _propagate_to_referrers(session, tenant_id, list(batch), set(seqs))
+        _apply_voiding(session, tenant_id, rows, earlier_referrers)
         _keep_attachments(session, tenant_id, attachments)
 
         stored = [
@@ -190,18 +191,26 @@ def _target_values(
     return values
 
 
-def _propagate_to_referrers(session: Session, tenant_id: int, new_ids: list[str], new_seqs: set[int]) -> None:
-    """Give statements stored earlier that refer to ``new_ids`` the new targets' values."""
+def _propagate_to_referrers(
+    session: Session, tenant_id: int, new_ids: list[str], new_seqs: set[int]
+) -> list[Row[t.Any]]:
+    """Give statements stored earlier that refer to ``new_ids`` the new targets' values.
+
+    Returns the earlier statements that refer directly to a new one (voiding ones among them).
+    """
     changed = new_ids
-    for _ in range(_MAX_REF_DEPTH):
+    direct: list[Row[t.Any]] = []
+    for depth in range(_MAX_REF_DEPTH):
         if not changed:
-            return
+            break
         referrers = session.execute(
-            select(_S.c.seq, _S.c.id, _S.c.stored_us, _S.c.ref_target, _S.c.body).where(
+            select(_S.c.seq, _S.c.id, _S.c.stored_us, _S.c.ref_target, _S.c.voiding, _S.c.body).where(
                 _S.c.ref_target.in_(changed), _S.c.tenant_id == tenant_id
             )
         ).all()
         referrers = [row for row in referrers if row.seq not in new_seqs]
+        if depth == 0:
+            direct = referrers
         for row in referrers:
             statement = json.loads(row.body)
             values = merge_values(filter_values(statement), _target_values(session, tenant_id, row.ref_target, {}))
@@ -215,6 +224,7 @@ def _propagate_to_referrers(session: Session, tenant_id: int, new_ids: list[str]
                     ))
             _insert_ignore(session, [{**key, "kind": kind, "value": value} for kind, value in values])
         changed = [row.id for row in referrers]
+    return direct
 
 
 def _insert_ignore(session: Session, rows: list[dict[str, t.Any]]) -> None:
@@ -225,28 +235,20 @@ def _insert_ignore(session: Session, rows: list[dict[str, t.Any]]) -> None:
     session.execute(statement.on_conflict_do_nothing(), rows)
 
 
-def _apply_voiding(session: Session, tenant_id: int, rows: list[dict[str, t.Any]]) -> None:
-    """Mark voided statements, whether the target or the voiding statement came first."""
-    targets = [row["ref_target"] for row in rows if row["voiding"]]
+def _apply_voiding(
+    session: Session, tenant_id: int, rows: list[dict[str, t.Any]], earlier_referrers: list[Row[t.Any]]
+) -> None:
+    """Mark voided statements, whether the target or the voiding statement came first.
+
+    A statement is voided when a voiding statement of its tenant targets it, unless it is
+    itself a voiding statement (Data §2.3.2.s2.b3).
+    """
+    targets = {row["ref_target"] for row in rows if row["voiding"]}
+    targets |= {row.ref_target for row in earlier_referrers if row.voiding}
     if targets:
         session.execute(
             update(_S)
-            .where(_S.c.id.in_(targets), _S.c.tenant_id == tenant_id, _S.c.voiding == False)  # noqa: E712
-            .values(voided=True)
-        )
-    new_ids = [row["id"] for row in rows if not row["voiding"]]
-    if new_ids:
-        voider = _S.alias("voider")
-        session.execute(
-            update(_S)
-            .where(
-                _S.c.id.in_(new_ids),
-                exists().where(
-                    voider.c.ref_target == _S.c.id,
-                    voider.c.voiding == True,  # noqa: E712
-                    voider.c.tenant_id == tenant_id,
-                ),
-            )
+            .where(_S.c.id.in_(sorted(targets)), _S.c.tenant_id == tenant_id, _S.c.voiding == False)  # noqa: E712
             .values(voided=True)
         )
 

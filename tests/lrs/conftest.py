@@ -15,6 +15,10 @@ from __future__ import annotations
 import base64
 import os
 import shutil
+import socket
+import subprocess
+import sys
+import time
 import typing as t
 import uuid
 from urllib.parse import quote
@@ -218,3 +222,82 @@ def make_statement(**overrides: t.Any) -> dict[str, t.Any]:
 def statement() -> Callable[..., dict[str, t.Any]]:
     """Factory of valid statements (see :func:`make_statement`)."""
     return make_statement
+
+
+class LiveServer:
+    """A real ``qrlrs serve --prod`` (gunicorn, several worker processes) on the test database."""
+
+    def __init__(self, db_url: str, workers: int = 3, **env: str) -> None:
+        with socket.socket() as probe:
+            probe.bind(("127.0.0.1", 0))
+            self.port = probe.getsockname()[1]
+        self.url = f"http://127.0.0.1:{self.port}/xapi"
+        command = [os.path.join(os.path.dirname(sys.executable), "qrlrs"), "serve", "--prod",
+                   "--workers", str(workers), "--port", str(self.port)]
+        self.process = subprocess.Popen(
+            command,
+            env={**os.environ, "LRS_DATABASE_URL": db_url, **env},
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.PIPE,
+        )
+        self._wait_until_up()
+
+    def _wait_until_up(self) -> None:
+        import requests
+
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                raise RuntimeError(f"qrlrs serve exited: {self.process.stderr.read().decode()[-2000:]}")  # type: ignore[union-attr]
+            try:
+                if requests.get(f"{self.url}/about", timeout=1).status_code == 200:
+                    return
+            except requests.ConnectionError:
+                time.sleep(0.1)
+        raise RuntimeError("qrlrs serve did not answer within 30 s")
+
+    def stop(self) -> None:
+        """Stop gunicorn (SIGTERM to the arbiter, which stops its workers)."""
+        self.process.terminate()
+        try:
+            self.process.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+            self.process.wait()
+        if self.process.stderr is not None:
+            self.process.stderr.close()
+
+
+@pytest.fixture
+def live_server(db_url: str, app: Flask) -> Iterator[LiveServer]:
+    """A gunicorn-served LRS on the test database (``app`` is its twin, for credentials)."""
+    server = LiveServer(db_url)
+    yield server
+    server.stop()
+
+
+class ThreadedServer:
+    """``app`` served over real HTTP by Werkzeug in a thread: quick to start, for HTTP clients."""
+
+    def __init__(self, app: Flask) -> None:
+        import threading
+
+        from werkzeug.serving import make_server
+
+        self._server = make_server("127.0.0.1", 0, app, threaded=True)
+        self.url = f"http://127.0.0.1:{self._server.server_port}/xapi"
+        self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
+        self._thread.start()
+
+    def stop(self) -> None:
+        """Stop serving and wait for the thread."""
+        self._server.shutdown()
+        self._thread.join(timeout=10)
+
+
+@pytest.fixture
+def http_server(app: Flask) -> Iterator[ThreadedServer]:
+    """``app`` on a real HTTP port (one process, threads)."""
+    server = ThreadedServer(app)
+    yield server
+    server.stop()

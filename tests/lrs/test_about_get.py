@@ -18,11 +18,19 @@ def test_about_get_lists_both_versions_without_auth_or_version(client: FlaskClie
     assert response.headers["X-Experience-API-Version"] == "1.0.3"
 
 
-@pytest.mark.parametrize(("sent", "answered"), [("1.0.0", "1.0.3"), ("1.0.3", "1.0.3"), ("2.0.0", "2.0.0")])
-def test_about_get_answers_in_the_requested_version(client: FlaskClient, sent: str, answered: str) -> None:
-    """Test that the response version follows the request's (Communication §3.3)."""
+@pytest.mark.parametrize(
+    ("sent", "answered", "listed"),
+    [("1.0.0", "1.0.3", ["1.0.3"]), ("1.0.3", "1.0.3", ["1.0.3"]), ("2.0.0", "2.0.0", ["1.0.3", "2.0.0"])],
+)
+def test_about_get_answers_in_the_requested_version(client: FlaskClient, sent: str, answered: str,
+                                                    listed: list[str]) -> None:
+    """Test that the response follows the request's version (Communication §3.3, XAPI-00317).
+
+    A 1.0.x client is told about 1.0.3 only, which 1.0.x clients can parse.
+    """
     response = client.get("/xapi/about", headers={"X-Experience-API-Version": sent})
     assert response.headers["X-Experience-API-Version"] == answered
+    assert response.get_json()["version"] == listed
 
 
 def test_about_head_has_headers_and_no_body(client: FlaskClient) -> None:
