@@ -261,6 +261,9 @@ def _text(path: Path, element: etree._Element, data: dict[str | None, str]) -> s
             out.append(chr(int(child.get("hex", "0"), 16)))
         elif tag == "mrk":
             out.append(_text(path, child, data))
+        elif tag not in ("sm", "em") and isinstance(child.tag, str):
+            raise XliffError(f"{path}:{child.sourceline}: <{etree.QName(child).localname}> is not an XLIFF 2.0 "
+                             "inline element (write Markdown or HTML characters as text: &lt;b&gt;)")
         out.append(child.tail or "")
     return "".join(out)
 
