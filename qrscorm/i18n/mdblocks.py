@@ -270,7 +270,7 @@ def _cells(raw: str) -> list[tuple[int, int]]:
     pipes = [m.start() for m in re.finditer(r"(?<!\\)\|", raw)]
     bounds = [-1, *pipes, len(raw)]
     cells = []
-    for left, right in zip(bounds, bounds[1:]):
+    for left, right in zip(bounds, bounds[1:], strict=False):
         segment = raw[left + 1:right]
         start = left + 1 + (len(segment) - len(segment.lstrip(_WS)))
         cells.append((start, start + len(segment.strip(_WS))))

@@ -18,8 +18,21 @@ from ..errors import TranslationError, display_path
 from ..source.languages import PSEUDO_LANGUAGES
 from .inline import code_signature
 from .mdblocks import Block, assemble, block_problem, split_blocks
-from .units import CAPTION, MARKDOWN, PAGE, TRANSCRIPT, VTT, YAML, CourseUnits, Document, Unit, course_units, \
-    load_source, shape_problem, split_page
+from .units import (
+    CAPTION,
+    MARKDOWN,
+    PAGE,
+    TRANSCRIPT,
+    VTT,
+    YAML,
+    CourseUnits,
+    Document,
+    Unit,
+    course_units,
+    load_source,
+    shape_problem,
+    split_page,
+)
 from .vtt import cue_ids, cue_problem, read_cues, replace_cues
 from .xliff import XliffError, parse_unit_text, read_xliff
 from .yamledit import update_yaml, yaml_from_template

@@ -19,7 +19,7 @@ from ..source.languages import PSEUDO_LANGUAGES
 from ..source.loader import SourceReader, read_course
 from ..source.model import Course, MediaItem, Module
 from ..source.yamlfile import YamlProblem, parse_yaml, read_yaml
-from .inline import parse_markdown, parse_placeholders
+from .inline import parse_markdown
 from .mdblocks import Block, MarkdownShapeError, block_ids, inline_shape, split_blocks
 from .vtt import VttError, cue_ids, read_cues
 
@@ -280,7 +280,7 @@ class _Builder:
                 self.problem(document.target_path, 0, str(err))
                 return
             pairs, document.aligned = _align(document.blocks, document.target_blocks)
-        for index, (block, block_id) in enumerate(zip(document.blocks, block_ids(document.blocks))):
+        for index, (block, block_id) in enumerate(zip(document.blocks, block_ids(document.blocks), strict=True)):
             unit = Unit(f"{document.id}.{block_id}", MARKDOWN, index, block.text, _block_notes(block, where))
             if index in pairs:
                 unit.target = document.target_blocks[pairs[index]].text  # type: ignore[index]
@@ -327,9 +327,9 @@ class _Builder:
             except VttError as err:
                 self.problem(target, 0, str(err))
                 return
-            existing = dict(zip(cue_ids(target_cues), (c.text for c in target_cues)))
+            existing = dict(zip(cue_ids(target_cues), (c.text for c in target_cues), strict=True))
         read_aloud = " It is read aloud by screen readers: describe what is seen." if "description" in label else ""
-        for index, (cue, cue_id) in enumerate(zip(cues, cue_ids(cues))):
+        for index, (cue, cue_id) in enumerate(zip(cues, cue_ids(cues), strict=True)):
             notes = [("location", f"{label.capitalize()} cue at {cue.start} of the {what}.{read_aloud}"),
                      ("length", f"Viewers must read it in the time it is shown ({len(cue.text)} characters in the "
                                 "source); you may move or drop the line break.")]

@@ -48,7 +48,8 @@ def test_build_of_pseudo_locales_keeps_placeholders_and_writes_nothing_to_the_co
     assert '<video controls' in page["html"] and "welcome.qps-ploc.vtt" in page["html"]
     captions = (dist / "qps-ploc" / "web" / "media" / "video" / "welcome.qps-ploc.vtt").read_text(encoding="utf-8")
     assert captions.startswith("WEBVTT") and "00:00:00.500 --> 00:00:02.300\n[Ŵéļçöɱé ţö" in captions
-    mirrored = json.loads((dist / "qps-plocm" / "web" / "data.js").read_text(encoding="utf-8")[len("window.QR_DATA="):-2])
+    mirrored_js = (dist / "qps-plocm" / "web" / "data.js").read_text(encoding="utf-8")
+    mirrored = json.loads(mirrored_js[len("window.QR_DATA="):-2])
     assert mirrored["lang"]["dir"] == "rtl" and RLO in mirrored["course"]["title"]
     index = (dist / "qps-plocm" / "web" / "index.html").read_text(encoding="utf-8")
     assert 'lang="qps-plocm"' in index and 'dir="rtl"' in index
