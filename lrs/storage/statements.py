@@ -21,7 +21,7 @@ import dataclasses
 import json
 import typing as t
 
-from sqlalchemy import delete, insert, select, update
+from sqlalchemy import delete, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 
 from lrs import enrich
@@ -133,9 +133,9 @@ def store_statements(
                 "ref_target": ref_target(statement),
                 "body": json.dumps(statement, ensure_ascii=False, separators=(",", ":")),
             })
-        seqs = list(session.execute(
-            insert(Statement).returning(Statement.seq, sort_by_parameter_order=True), rows
-        ).scalars())
+        # Core inserts (not ORM bulk): a few times less Python per row.
+        connection = session.connection()
+        seqs = list(connection.execute(_S.insert().returning(_S.c.seq, sort_by_parameter_order=True), rows).scalars())
 
         batch = {statement["id"]: statement for statement in new}
         index_rows = []
@@ -148,7 +148,7 @@ def store_statements(
                 for kind, value in values
             )
         if index_rows:
-            session.execute(insert(StatementIndex), index_rows)
+            connection.execute(_I.insert(), index_rows)
         earlier_referrers = _propagate_to_referrers(session, tenant_id, list(batch), set(seqs))
         _apply_voiding(session, tenant_id, rows, earlier_referrers)
         _keep_attachments(session, tenant_id, attachments)

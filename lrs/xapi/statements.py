@@ -53,7 +53,7 @@ def put_statement() -> Response:
         raise BadRequest(f"$.id: {given} differs from the statementId parameter {statement_id}")
     data.setdefault("id", statement_id)
     validate_statement(data, g.xapi_version)
-    _store([data], attachments, parts)
+    _store([data], attachments, parts, sent=data)
     return Response(status=204)
 
 
@@ -70,7 +70,7 @@ def post_statements() -> Response:
     else:
         validate_statement(data, g.xapi_version)
         statements = [data]
-    result = _store(statements, attachments, parts)
+    result = _store(statements, attachments, parts, sent=data)
     return current_app.response_class(_json_list(result.ids), mimetype="application/json")
 
 
@@ -78,12 +78,15 @@ def _json_list(ids: list[str]) -> str:
     return "[" + ",".join(f'"{statement_id}"' for statement_id in ids) + "]"
 
 
-def _store(statements: list[dict[str, t.Any]], attachments: list[t.Any], parts: dict[str, t.Any]) -> StoreResult:
+def _store(
+    statements: list[dict[str, t.Any]], attachments: list[t.Any], parts: dict[str, t.Any], *, sent: t.Any
+) -> StoreResult:
+    """Check attachments (and signatures) against the statements as sent, then store them."""
     principal = authenticate()
-    if parts or any(isinstance(s.get("attachments"), list) for s in statements):
+    if parts or any(_has_attachments(s) for s in statements):
         from lrs.attachments import check_attachments
 
-        check_attachments(statements, parts)
+        check_attachments(sent, parts, g.xapi_version)
     for statement in statements:
         enrich.normalise(statement)
         enrich.assign_id(statement)
@@ -100,6 +103,13 @@ def _store(statements: list[dict[str, t.Any]], attachments: list[t.Any], parts: 
         # Every earlier stamp belonged to a writer that committed before this one did.
         g.consistent_through_us = result.last_stored_us
     return result
+
+
+def _has_attachments(statement: dict[str, t.Any]) -> bool:
+    target = statement.get("object")
+    return bool(statement.get("attachments")) or (
+        isinstance(target, dict) and target.get("objectType") == "SubStatement" and bool(target.get("attachments"))
+    )
 
 
 def _check_restrictions(principal: Principal, statements: list[dict[str, t.Any]]) -> None:
