@@ -8,6 +8,7 @@ refused by the runtime.
 from __future__ import annotations
 
 import functools
+import hashlib
 import threading
 import zipfile
 from collections.abc import Iterator
@@ -78,6 +79,13 @@ def real(tmp_path_factory: pytest.TempPathFactory) -> Built:
     return Built(dist, build(COURSE_SRC, dist, formats=FORMATS))
 
 
+@pytest.fixture(scope="session")
+def real_surveys(tmp_path_factory: pytest.TempPathFactory) -> Built:
+    """The real course's SCORM 1.2 packages built with --record-survey-in-lms, in every translated language."""
+    dist = tmp_path_factory.mktemp("dist-real-surveys")
+    return Built(dist, build(COURSE_SRC, dist, formats=["scorm12"], options=BuildOptions(record_survey_in_lms=True)))
+
+
 class _QuietHandler(SimpleHTTPRequestHandler):
     def log_message(self, format: str, *args: Any) -> None:  # noqa: A002 - the stdlib's parameter name
         pass
@@ -92,7 +100,7 @@ class Site:
 
     def unzip(self, package: Path) -> str:
         """Unzip ``package`` once; return its folder's URL path (ends with /)."""
-        key = "-".join(package.parts[-3:]).removesuffix(".zip")
+        key = hashlib.sha1(str(package.resolve()).encode()).hexdigest()[:10] + "-" + package.stem
         folder = self.root / "pkg" / key
         if not folder.exists():
             with zipfile.ZipFile(package) as archive:
@@ -172,7 +180,11 @@ class Lms:
                 "cmi": cmi or first_cmi(version, sco), "sco": url, "opener": via == "opener"}
         page = self.context.new_page()
         page.add_init_script(f"window.HOST = {_json(host)};")
-        page.goto(f"{self.origin}/host.html")
+        if via == "opener":
+            with page.expect_popup():
+                page.goto(f"{self.origin}/host.html")
+        else:
+            page.goto(f"{self.origin}/host.html")
         launch = Launch(page, version)
         launch.learner.wait()
         return launch

@@ -47,7 +47,7 @@ HOST_HTML = """<!DOCTYPE html>
   window[v12 ? 'API' : 'API_1484_11'] = api;
   window.snapshot = function () { return JSON.parse(JSON.stringify(api.cmi)); };
   if (H.opener) {
-    window.popup = window.open(H.sco, 'sco');
+    window.popup = window.open(H.sco, 'course-window');
   } else {
     document.querySelector('iframe').src = H.sco;
   }
@@ -291,8 +291,11 @@ class Launch:
         """The CMI data as the LMS holds it."""
         return self.page.evaluate("snapshot()")
 
-    def leave(self) -> None:
-        """The learner leaves: the LMS unloads the SCO, which must finish (terminate) as it goes."""
+    def leave(self, *, finished: bool = False) -> None:
+        """The learner leaves: the LMS unloads the SCO, which must finish (terminate) as it goes.
+
+        ``finished``: the SCO has already finished, so no further finish is awaited.
+        """
         finish = "LMSFinish" if self.version == "1.2" else "Terminate"
         before = self.count(finish)
         popup = self._popup()
@@ -300,7 +303,9 @@ class Launch:
             popup.close(run_before_unload=True)
         else:
             self.page.evaluate("document.querySelector('iframe').src = 'about:blank'")
-        self.page.wait_for_function(f"n => LOG.filter(e => e[0] === '{finish}').length > n", arg=before)
+            self.page.frame(name="sco").wait_for_url("about:blank")
+        if not finished:
+            self.page.wait_for_function(f"n => LOG.filter(e => e[0] === '{finish}').length > n", arg=before)
 
 
 class Learner:
