@@ -110,12 +110,17 @@ def _agents(statement: JSONObject) -> Iterator[JSONObject]:
         context = part.get("context")
         if isinstance(context, dict):
             candidates += [context.get("instructor"), context.get("team")]
-            candidates += [entry.get("agent") for entry in context.get("contextAgents") or () if isinstance(entry, dict)]
-            candidates += [entry.get("group") for entry in context.get("contextGroups") or () if isinstance(entry, dict)]
+            # xAPI 2.0 context agents and groups.
+            candidates += [entry.get("agent") for entry in context.get("contextAgents") or () if _is_dict(entry)]
+            candidates += [entry.get("group") for entry in context.get("contextGroups") or () if _is_dict(entry)]
         for candidate in candidates:
             if isinstance(candidate, dict):
                 yield candidate
                 yield from (member for member in candidate.get("member") or () if isinstance(member, dict))
+
+
+def _is_dict(value: t.Any) -> bool:
+    return isinstance(value, dict)
 
 
 def _is(value: t.Any, object_type: str) -> bool:

@@ -22,10 +22,10 @@ from lrs.schemas import is_iri
 from lrs.storage import register_statements_hook
 from lrs.storage.activities import canonical_definition, record_definitions
 from lrs.storage.documents import Tenants
-from lrs.xapi.documents import check_parameter_names, required
+from lrs.xapi.document_params import check_parameter_names, required
 
 if t.TYPE_CHECKING:
-    from flask import Response
+    from flask import Flask, Response
     from flask.blueprints import BlueprintSetupState
 
 bp = Blueprint("activities", __name__)
@@ -33,7 +33,7 @@ bp = Blueprint("activities", __name__)
 
 @bp.record_once
 def _keep_definitions(state: BlueprintSetupState) -> None:
-    register_statements_hook(state.app, record_definitions)
+    register_statements_hook(t.cast("Flask", state.app), record_definitions)
 
 
 @bp.route("/activities", methods=["GET"])

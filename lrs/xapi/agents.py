@@ -21,7 +21,7 @@ from lrs.schemas import StatementInvalid, agent_key, parse_agent_param
 from lrs.schemas.agents import IFI_PROPERTIES
 from lrs.storage.activities import agent_names
 from lrs.storage.documents import Tenants
-from lrs.xapi.documents import check_parameter_names, required
+from lrs.xapi.document_params import check_parameter_names, required
 
 if t.TYPE_CHECKING:
     from flask import Response

@@ -23,7 +23,7 @@ import typing as t
 from lrs.errors import BadRequest, PreconditionFailed
 
 if t.TYPE_CHECKING:
-    from collections.abc import Mapping
+    from werkzeug.datastructures import Headers
 
     from lrs.storage.documents import StoredDocument
 
@@ -109,7 +109,7 @@ class Preconditions:
                 )
 
 
-def parse_preconditions(headers: Mapping[str, str]) -> Preconditions:
+def parse_preconditions(headers: Headers) -> Preconditions:
     """Read ``If-Match`` and ``If-None-Match`` from request headers."""
     if_match = headers.get("If-Match")
     if_none_match = headers.get("If-None-Match")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 import typing as t
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 from tincan import Activity, ActivityProfileDocument, RemoteLRS
 
@@ -44,7 +44,7 @@ def test_activity_profile_tincan_round_trip(live_server: LiveServer, credentials
 
     ids = lrs.retrieve_activity_profile_ids(MODULE)
     assert ids.success and ids.content == ["settings"]
-    future = (datetime.now(timezone.utc) + timedelta(minutes=5)).isoformat()
+    future = (datetime.now(UTC) + timedelta(minutes=5)).isoformat()
     assert lrs.retrieve_activity_profile_ids(MODULE, since=future).content == []
 
     assert lrs.delete_activity_profile(document).response.status == 412  # its ETag is stale now

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 import time
 import typing as t
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from document_cases import HTTP_DATE, etag, message, params, send
@@ -55,7 +55,7 @@ def test_agent_profile_get_lists_ids_since(client: FlaskClient, auth: Auth) -> N
     """Test the ids list and its since filter, exclusive (XAPI-00268, 00270, 00275)."""
     send(client, "POST", R, params(R, "older"), auth(), {})
     time.sleep(0.01)
-    middle = datetime.now(timezone.utc)
+    middle = datetime.now(UTC)
     time.sleep(0.01)
     send(client, "POST", R, params(R, "newer"), auth(), {})
     everything = send(client, "GET", R, params(R, None), auth())

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 import typing as t
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 from tincan import Agent, AgentProfileDocument, RemoteLRS
 
@@ -44,7 +44,7 @@ def test_agent_profile_tincan_round_trip(live_server: LiveServer, credentials: C
 
     ids = lrs.retrieve_agent_profile_ids(AMA)
     assert ids.success and ids.content == ["settings"]
-    future = (datetime.now(timezone.utc) + timedelta(minutes=5)).isoformat()
+    future = (datetime.now(UTC) + timedelta(minutes=5)).isoformat()
     assert lrs.retrieve_agent_profile_ids(AMA, since=future).content == []
 
     assert lrs.delete_agent_profile(document).response.status == 412  # its ETag is stale now

@@ -6,7 +6,7 @@ import json
 import re
 import time
 import typing as t
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta, timezone
 from email.utils import parsedate_to_datetime
 
 import pytest
@@ -21,7 +21,7 @@ Auth = t.Callable[..., dict[str, str]]
 
 
 def _iso(moment: datetime) -> str:
-    return moment.astimezone(timezone.utc).isoformat(timespec="microseconds").replace("+00:00", "Z")
+    return moment.astimezone(UTC).isoformat(timespec="microseconds").replace("+00:00", "Z")
 
 
 @pytest.mark.parametrize("version", ["1.0.3", "2.0.0"])
@@ -103,7 +103,7 @@ def test_state_get_ids_since_is_exclusive(client: FlaskClient, auth: Auth) -> No
     """Test that since keeps documents stored or updated after it (exclusive) (§2.3.s4.table1.row4)."""
     send(client, "PUT", "state", params("state", "old"), auth(), {})
     time.sleep(0.01)
-    middle = datetime.now(timezone.utc)
+    middle = datetime.now(UTC)
     time.sleep(0.01)
     send(client, "PUT", "state", params("state", "new"), auth(), {})
     assert send(client, "GET", "state", params("state", None, since=_iso(middle)), auth()).get_json() == ["new"]
@@ -120,7 +120,7 @@ def test_state_get_ids_since_is_exclusive(client: FlaskClient, auth: Auth) -> No
 def test_state_get_ids_since_with_an_offset(client: FlaskClient, auth: Auth) -> None:
     """Test that since is compared as an instant, whatever its time zone (Data §4.5)."""
     send(client, "PUT", "state", params("state", "doc"), auth(), {})
-    later = (datetime.now(timezone.utc) + timedelta(hours=1)).astimezone(timezone(timedelta(hours=3)))
+    later = (datetime.now(UTC) + timedelta(hours=1)).astimezone(timezone(timedelta(hours=3)))
     assert send(client, "GET", "state", params("state", None, since=later.isoformat()), auth()).get_json() == []
 
 

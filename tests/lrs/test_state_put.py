@@ -8,7 +8,6 @@ import typing as t
 from urllib.parse import urlencode
 
 import pytest
-
 from document_cases import (
     AGENT,
     HTTP_DATE,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 import typing as t
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 from tincan import Activity, Agent, RemoteLRS, StateDocument
 
@@ -46,7 +46,7 @@ def test_state_tincan_save_retrieve_list_and_clear(live_server: LiveServer, cred
     ids = lrs.retrieve_state_ids(MODULE, AMA)
     assert ids.success
     assert sorted(ids.content) == ["bookmark", "suspend"]
-    future = (datetime.now(timezone.utc) + timedelta(minutes=5)).isoformat()
+    future = (datetime.now(UTC) + timedelta(minutes=5)).isoformat()
     assert lrs.retrieve_state_ids(MODULE, AMA, since=future).content == []
 
     assert lrs.delete_state(_state("suspend", {})).success

@@ -17,6 +17,7 @@ depends_on = None
 
 
 def upgrade() -> None:
+    """Create the activity_definition and agent_name tables."""
     op.create_table(
         "activity_definition",
         sa.Column("tenant_id", sa.Integer(), sa.ForeignKey("tenant.id"), nullable=False),
@@ -39,5 +40,6 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
+    """Drop the two tables."""
     op.drop_table("agent_name")
     op.drop_table("activity_definition")
