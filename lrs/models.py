@@ -244,3 +244,33 @@ class AgentName(Base):
     agent_key: Mapped[str] = mapped_column(Text)
     name: Mapped[str] = mapped_column(Text)
     created_us: Mapped[int] = mapped_column(BigInteger)
+
+
+class RateCounter(Base):
+    """Requests of one forward key from one client address in one fixed time window.
+
+    ``bucket`` is a keyed digest of (key, address), so no address is kept in clear; rows of
+    past windows are deleted as new windows start (:mod:`lrs.ratelimit`).
+    """
+
+    __tablename__ = "rate_counter"
+    __table_args__ = (Index("ix_rate_counter_window_start", "window_start"),)
+
+    bucket: Mapped[str] = mapped_column(String(64), primary_key=True)
+    window_start: Mapped[int] = mapped_column(BigInteger, primary_key=True)  # seconds since the epoch
+    hits: Mapped[int] = mapped_column(Integer)
+
+
+class LaunchFetch(Base):
+    """The one-time cmi5 fetch URL of a launch token (cmi5 §8.2).
+
+    Only the SHA-256 of the URL's id is kept; the token's secret is made when the URL is
+    first fetched and exists nowhere else.
+    """
+
+    __tablename__ = "launch_fetch"
+
+    id_digest: Mapped[str] = mapped_column(String(64), primary_key=True)
+    credential_id: Mapped[int] = mapped_column(ForeignKey("credential.id"))
+    used: Mapped[bool] = mapped_column(Boolean, default=False)
+    expires_us: Mapped[int] = mapped_column(BigInteger)
