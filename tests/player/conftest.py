@@ -180,6 +180,8 @@ class Player:
 
     def axe(self) -> list[dict[str, Any]]:
         """Run axe-core on the current page; return its violations (rule id, help and the failing nodes)."""
+        # Colours are measured after the view's entry animation has finished.
+        self.page.wait_for_function("() => document.getAnimations().every(a => a.playState === 'finished')")
         if not self.page.evaluate("() => !!window.axe"):
             self.page.add_script_tag(content=AXE.read_text(encoding="utf-8"))
         result = self.page.evaluate("() => axe.run(document, {resultTypes: ['violations']})")

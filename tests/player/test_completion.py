@@ -112,3 +112,25 @@ def test_finish_called_exactly_once(player):
     names = [c[0] for c in player.calls()]
     assert names.count("start") == 1 and names.count("finish") == 1
     assert names[-1] == "finish" and names[-2] == "save"
+
+
+def test_time_spent_per_module(player, ui):
+    """Time is counted per module while its views are shown, and the summary reports it in minutes."""
+    page = player.page
+    page.clock.install()
+    player.open("en/record.html", "rights/what")
+    page.clock.run_for("06:00")
+    player.go("rights/convention")
+    page.clock.run_for("04:00")
+    player.go("")  # the course home belongs to no module: its time is not counted
+    page.clock.run_for("30:00")
+    player.go("capacity/basics")
+    page.clock.run_for("02:30")
+    player.go("_complete")
+    rows = page.get_by_role("table", name=ui["complete_summary"]).locator("tbody tr")
+    expect(rows.nth(1).locator("td").nth(2)).to_have_text("10 min")
+    expect(rows.nth(2).locator("td").nth(2)).to_have_text("3 min")
+    expect(rows.nth(0).locator("td").nth(2)).to_have_text("0 min")
+    expect(page.locator("tfoot td")).to_have_text("13 min")
+    decoded = page.evaluate("s => QR.codec.decode(s).state", player.storage("qr-record:saved")["state"])
+    assert 600 <= decoded["rights"]["t"] <= 601

@@ -130,3 +130,15 @@ def test_quiz_questions_in_order(player):
     player.go("rights/_quiz/1")
     page.evaluate("location.hash = '#/rights/_quiz/3'")
     expect(page.locator("main h1")).to_have_text("Question 2 of 3")
+
+
+def test_quiz_scope_reports_the_module_as_the_result(player):
+    """With launch scope set to a module (one module per SCO/AU), the course result is that module's result."""
+    player.open("en/scope.html")
+    player.take_quiz("rights", [["b"], ["a", "c"], ["false"]])
+    module = player.calls("moduleResult")[-1][2]
+    course = player.calls("courseResult")[-1][1]
+    assert course == {key: module[key] for key in course}
+    assert (course["completed"], course["passed"], course["scaled"], course["final"]) == (True, True, 0.6666, True)
+    assert player.storage("qr-record:saved")["state"].split(";")[1:] == [s for s in
+        player.storage("qr-record:saved")["state"].split(";")[1:] if s.startswith("rights,")]

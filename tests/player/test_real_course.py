@@ -72,7 +72,6 @@ def test_real_course_axe_every_page(player, course_langs):
         player.open(f"course/{lang}/web/index.html")
         for route in [""] + _routes(player):
             player.go(route)
-            player.page.wait_for_timeout(300)  # after the entry animation
             violations = player.axe()
             if violations:
                 found[f"{lang} #/{route}"] = violations
@@ -85,11 +84,9 @@ def test_real_course_axe_every_page(player, course_langs):
         for number, values in enumerate(correct, start=1):
             player.page.wait_for_function("h => location.hash === h", arg=f"#/{module}/_quiz/{number}")
             player.answer(*values)
-            player.page.wait_for_timeout(300)
             found.update({f"{lang} question {number} with feedback": v for v in [player.axe()] if v})
             player.page.locator("main .qr-actions a").click()
         player.page.wait_for_function("h => location.hash === h", arg=f"#/{module}/_result")
-        player.page.wait_for_timeout(300)
         found.update({f"{lang} quiz result": v for v in [player.axe()] if v})
     assert found == {}, f"axe violations on the real course: {found}"
 

@@ -67,5 +67,5 @@ def test_survey_answers_in_suspend_data_when_build_option_asks(player):
     state = player.storage("qr-record:saved")["state"]
     segment = next(s for s in state.split(";") if s.startswith("pre-survey,"))
     assert segment.split(",")[-1] == "5041"
-    decoded = page.evaluate("s => QR.codec.decode(s)['pre-survey'].s", state)
+    decoded = page.evaluate("s => QR.codec.decode(s).state['pre-survey'].s", state)
     assert decoded == [5, 0, 4, 1]

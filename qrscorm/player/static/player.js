@@ -124,10 +124,10 @@
         .join(',').replace(/,+$/, '');
     })).join(';');
   }
+  // -> {day, state}, or null for a string that is not QR1 suspend data.
   function dec(str) {
     var segs = String(str).split(';'), head = segs[0].split('.'), out = {};
     if (head[0] != 'QR1') return null;
-    out[''] = parseInt(head[1] || '0', 36) || 0;
     MODS.forEach(function (m) { out[m.id] = blank(); });
     segs.slice(1).forEach(function (seg) {
       var f = seg.split(','), m = mod(f[0]), n36 = function (s) { return parseInt(s || '0', 36) || 0; };
@@ -147,7 +147,7 @@
       }
       if (x.r && x.c < 0) x.r = '';
     });
-    return out;
+    return {day: parseInt(head[1] || '0', 36) || 0, state: out};
   }
   function progressed(s) {
     return MODS.some(function (m) { var x = s[m.id]; return x.v.some(Boolean) || x.a || x.d || x.r; });
@@ -169,12 +169,14 @@
     last = n;
   }
   function save() { if (!RO && !ended) { tick(); call('save', enc(S, doneDay), loc); } }
+  // A module's result without its time: what makes a result worth reporting again.
+  function resKey(m) { return JSON.stringify(Object.assign(modRes(m), {seconds: 0})); }
   // Report the results that changed since the last report, then save (results before the state that holds them).
   function sync() {
     var changed = false;
     MODS.forEach(function (m) {
-      var r = modRes(m), k = JSON.stringify(Object.assign({}, r, {seconds: 0}));
-      if (seen[m.id] != k) { seen[m.id] = k; changed = true; call('moduleResult', m, r); }
+      var k = resKey(m);
+      if (seen[m.id] != k) { seen[m.id] = k; changed = true; call('moduleResult', m, modRes(m)); }
     });
     if (changed) {
       var c = courseRes();
@@ -252,7 +254,7 @@
   }
   // The learner's local calendar day, counted from 1970-01-01; shown back with timeZone UTC.
   function today() { return Math.floor((Date.now() - new Date().getTimezoneOffset() * 6e4) / 864e5); }
-  function minutes(s) { return t('time_minutes', {minutes: Math.ceil(s / 60)}); }
+  function minutes(s) { return t('time_minutes', {minutes: Math.round(s / 60)}); }
 
   // ---- views: each returns [title, nodes] with exactly one h1, or a route to go to instead ----------------
   function vHome() {
@@ -520,8 +522,8 @@
     RO = (INFO.mode && INFO.mode != 'normal') || INFO.credit === false;
     var saved = INFO.state ? dec(INFO.state) : null;
     if (INFO.state && !saved) log('saved state not understood, starting afresh: ' + String(INFO.state).slice(0, 40));
-    if (saved) { doneDay = saved['']; S = saved; }
-    MODS.forEach(function (m) { seen[m.id] = JSON.stringify(Object.assign({}, modRes(m), {seconds: 0})); });
+    if (saved) { doneDay = saved.day; S = saved.state; }
+    MODS.forEach(function (m) { seen[m.id] = resKey(m); });
     if (INFO.standalone) notify(t('notice_standalone'));
     if (RO) notify(t('notice_review'));
     if (INFO.notice) notify(INFO.notice);
@@ -530,7 +532,7 @@
       if (document.visibilityState == 'hidden') { save(); vis = false; } else { vis = true; last = Date.now(); }
     });
     addEventListener('pagehide', finish);
-    if (saved && !RO && progressed(saved)) vResume();
+    if (saved && !RO && progressed(saved.state)) vResume();
     else {
       if (!location.hash && INFO.location) history.replaceState(null, '', '#/' + INFO.location);
       render();
@@ -553,7 +555,8 @@
     };
   });
 
-  // The suspend-data codec, for tests and tools: encode(state, day) with state shaped as blank() per module id.
+  // The suspend-data codec, for tests and tools: encode(state, day) with state = {module id: blank()-shaped},
+  // decode(string) -> {day, state}.
   QR.codec = {encode: enc, decode: dec};
   document.addEventListener('DOMContentLoaded', function () { boot().catch(function (e) { log('start: ' + e); }); });
 })();
