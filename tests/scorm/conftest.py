@@ -12,40 +12,20 @@ import hashlib
 import threading
 import zipfile
 from collections.abc import Iterator
-from dataclasses import dataclass
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 
 import pytest
+from scorm_builds import COURSE_SRC, FORMATS, MINIMAL, SCORM_AGAIN, SHARED_SPEC, Built
 from scorm_lms import MOODLE_LIKE, Launch, Sco, activity_tree, first_cmi, scos, version_of, write_site
 
-from qrscorm.build import BuildReport, build
+from qrscorm.build import build
 from qrscorm.builders import BuildOptions
 
-REPO = Path(__file__).resolve().parents[2]
-SHARED_SPEC = REPO.parent / "shared" / "spec"
-MINIMAL = REPO / "tests" / "qrscorm" / "roots" / "course-minimal"
-COURSE_SRC = REPO / "course_src"
-SCORM_AGAIN = REPO / "node_modules" / "scorm-again" / "dist" / "scorm-again.min.js"
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
                  "--no-first-run", "--disable-sync"]
-FORMATS = ["scorm12", "scorm2004"]
-
-
-@dataclass
-class Built:
-    """A build: where it went and its report."""
-
-    dist: Path
-    report: BuildReport
-
-    def zip(self, path: str) -> Path:
-        """A package by its path under dist/."""
-        target = self.dist / path
-        assert target.is_file(), f"{path} was not built"
-        return target
 
 
 @pytest.fixture(scope="session")

@@ -8,9 +8,8 @@ call in ``window.LOG``, in order.
 
 from __future__ import annotations
 
-import json
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -248,7 +247,6 @@ class Launch:
 
     page: Any
     version: str
-    errors: list[str] = field(default_factory=list)
 
     @property
     def frame(self) -> Any:
@@ -411,7 +409,3 @@ def interactions(launch: Launch) -> list[dict[str, str]]:
         rows[index][match.group(2)] = value
     assert order == list(range(len(order))), f"interactions not appended at _count: {order}"
     return [rows[i] for i in order]
-
-
-def dumps(value: Any) -> str:
-    return json.dumps(value, ensure_ascii=False)

@@ -11,7 +11,7 @@ import zipfile
 from pathlib import Path
 
 import pytest
-from conftest import Built
+from scorm_builds import Built
 from lxml import etree
 from scorm_lms import NS2004
 

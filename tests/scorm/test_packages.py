@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-from conftest import FORMATS, MINIMAL, Built
+from scorm_builds import FORMATS, MINIMAL, Built
 from lxml import etree
 from scorm_lms import NS12, NS2004
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 
 import pytest
-from scorm_lms import failing_answers, interactions
+from scorm_lms import failing_answers, first_cmi, interactions
 
 pytestmark = pytest.mark.browser
 
@@ -131,3 +131,19 @@ def test_survey_answers_written_when_the_build_asks(lms, minimal_surveys, versio
         assert row["id"] == f"pre-survey/{items[0]['id']}" and row["student_response"] == "5"
     else:
         assert row["id"] == f"urn:qr:pre-survey:{items[0]['id']}" and row["learner_response"] == "5"
+
+
+def test_no_interaction_beyond_250(lms, minimal):
+    """A SCO that already holds 250 interactions (the most an LMS must keep) writes no more, and its result is
+    still recorded."""
+    package = minimal.zip("en/modules/basics-scorm2004.zip")
+    (sco,) = lms.scos(package)
+    cmi = first_cmi("2004", sco)
+    cmi["interactions"] = {str(n): {"id": f"urn:qr:earlier:{n}", "type": "true-false", "learner_response": "true",
+                                    "result": "correct"} for n in range(250)}
+    launch = lms.launch(package, cmi=cmi)
+    (module,) = launch.learner.modules()
+    launch.learner.do_module(module)
+    launch.leave()
+    assert launch.sets("cmi.interactions.") == []
+    assert launch.snapshot()["success_status"] == "passed"

@@ -130,3 +130,12 @@ def test_failed_attempt_not_final_writes_no_score(lms, minimal, version):
     launch.leave()
     _open_attempt(launch, version)
     assert not [k for k, _ in launch.sets("cmi.core.score") + launch.sets("cmi.score")]
+
+
+@pytest.mark.parametrize("version", ["1.2", "2004"])
+def test_open_and_leave_at_once_stays_incomplete(lms, minimal, version):
+    """Opened and closed without doing anything: "incomplete", never "completed" by the LMS's finish-time rule
+    for a status left "not attempted"."""
+    launch = lms.launch(minimal.zip(f"en/mini-en-{FORMAT[version]}.zip"))
+    launch.leave()
+    _open_attempt(launch, version)

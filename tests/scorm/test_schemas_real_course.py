@@ -9,7 +9,7 @@ from __future__ import annotations
 import zipfile
 from pathlib import Path
 
-from conftest import COURSE_SRC, FORMATS, Built
+from scorm_builds import COURSE_SRC, FORMATS, Built
 
 from qrscorm.builders.manifest import validate
 from qrscorm.source.loader import load_course
