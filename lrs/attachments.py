@@ -59,7 +59,7 @@ def _essence(content_type: str) -> str:
 def _boundary(content_type: str) -> bytes:
     if _essence(content_type) != "multipart/mixed":
         raise StatementInvalid("Content-Type", "must be multipart/mixed for a body with parts")
-    for name, value in _PARAMETER.findall(content_type):
+    for name, value in t.cast("list[tuple[str, str]]", _PARAMETER.findall(content_type)):
         if name.lower() == "boundary":
             if value.startswith('"'):
                 value = re.sub(r"\\(.)", r"\1", value[1:-1])

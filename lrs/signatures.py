@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import base64
 import binascii
+import itertools
 import json
 import re
 import typing as t
@@ -120,7 +121,7 @@ def _verify(protected: str, payload: str, signature: str, header: dict[str, t.An
         )
     except InvalidSignature:
         raise StatementInvalid(path, "signature does not verify with the x5c certificate") from None
-    for index, (certificate, issuer) in enumerate(zip(certificates, certificates[1:], strict=False)):
+    for index, (certificate, issuer) in enumerate(itertools.pairwise(certificates)):
         if not _issued_by(certificate, issuer):
             raise StatementInvalid(
                 path, f"signature: x5c certificate {index} is not issued by certificate {index + 1}"

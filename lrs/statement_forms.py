@@ -40,7 +40,7 @@ _CONTEXT_KINDS = ("parent", "grouping", "category", "other")
 
 def _context_needs_arrays(context: t.Any) -> bool:
     activities = context.get("contextActivities") if type(context) is dict else None
-    return bool(activities) and any(type(value) is dict for value in activities.values())
+    return type(activities) is dict and any(type(value) is dict for value in activities.values())
 
 
 def _context_with_arrays(context: JSON) -> JSON:

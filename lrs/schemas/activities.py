@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import typing as t
 
-
 from .base import XapiSchema
 from .common import IRI, Array, Constant, Extensions, LanguageMap, Nested, String
 from .errors import StatementInvalid

@@ -4,18 +4,17 @@ from __future__ import annotations
 
 import typing as t
 
-
-from .base import OneOf, XapiSchema
+from .base import OneOf, Rule, XapiSchema
 from .common import IRI, Array, Constant, Mbox, Nested, Sha1, String
 from .errors import StatementInvalid
 
 __all__ = [
+    "IFI_PROPERTIES",
     "AccountSchema",
     "ActorField",
     "AgentSchema",
     "AuthorityField",
     "GroupSchema",
-    "IFI_PROPERTIES",
     "agent_key",
 ]
 
@@ -89,21 +88,21 @@ class GroupSchema(XapiSchema):
     openid = IRI()
     account = Nested(AccountSchema)
 
-    rules = (_group_identity,)
+    rules: t.ClassVar[tuple[Rule, ...]] = (_group_identity,)
 
 
 class AuthorityGroupSchema(GroupSchema):
     """A Group as authority: 3-legged OAuth's consumer and user (Data §2.4.9)."""
 
-    rules = (_group_identity, _oauth_group)
+    rules: t.ClassVar[tuple[Rule, ...]] = (_group_identity, _oauth_group)
 
 
-def ActorField(**kwargs: t.Any) -> OneOf:  # noqa: N802 - a field factory reads like a field class
+def ActorField(**kwargs: t.Any) -> OneOf:
     """An Agent, or a Group when ``objectType`` says so (Data §2.4.2)."""
     return OneOf({"Agent": AgentSchema, "Group": GroupSchema}, default="Agent", **kwargs)
 
 
-def AuthorityField(**kwargs: t.Any) -> OneOf:  # noqa: N802
+def AuthorityField(**kwargs: t.Any) -> OneOf:
     """An Agent, or an OAuth Group of two Agents (Data §2.4.9)."""
     return OneOf({"Agent": AgentSchema, "Group": AuthorityGroupSchema}, default="Agent", **kwargs)
 

@@ -123,7 +123,7 @@ def _array_checker(field: Array) -> Checker:
     return check_array
 
 
-def checker_for(field: fields.Field) -> Checker:
+def checker_for(field: fields.Field[t.Any]) -> Checker:
     """Return the fast check of one declared field."""
     if isinstance(field, Array):
         return _array_checker(field)
@@ -139,9 +139,9 @@ def compiled(schema: type[XapiSchema]) -> Checker:
     """Return a function that checks a value against ``schema``, raising at the first problem."""
     plan = tuple(
         (name, field.required, checker_for(field))
-        for name, field in schema._declared_fields.items()  # noqa: SLF001 - marshmallow's declaration API
+        for name, field in schema._declared_fields.items()
     )
-    allowed = frozenset(schema._declared_fields)  # noqa: SLF001
+    allowed = frozenset(schema._declared_fields)
     required = frozenset(name for name, is_required, _ in plan if is_required)
     by_name = {name: check for name, _, check in plan}
     rules = schema.rules

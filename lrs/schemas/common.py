@@ -12,19 +12,20 @@ from __future__ import annotations
 import math
 import re
 import typing as t
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 from marshmallow import ValidationError, fields
 
 from .errors import StatementInvalid, join_path
 
 __all__ = [
+    "IRI",
+    "UUID",
     "Array",
     "Boolean",
     "Constant",
     "Duration",
     "Extensions",
-    "IRI",
     "Integer",
     "LanguageMap",
     "LanguageTag",
@@ -36,7 +37,6 @@ __all__ = [
     "Sha2",
     "String",
     "Timestamp",
-    "UUID",
     "XapiField",
     "is_iri",
     "is_language_tag",
@@ -90,8 +90,8 @@ _DURATION = re.compile(
 )
 _DURATION_NUMBER = re.compile(r"\d+(?:[.,]\d+)?")
 
-# ISO 8601 combined date and time, extended format (Data §4.5). Under 2.0 the
-# RFC 3339 lower-case "t" and "z" are accepted too.
+# ISO 8601 combined date and time, extended format (Data §4.5); the lower-case
+# "t" and "z" that RFC 3339 §5.6 allows (xAPI 2.0 names RFC 3339) are accepted too.
 _TIMESTAMP = re.compile(
     r"(\d{4})-(\d{2})-(\d{2})[Tt](\d{2}):(\d{2}):(\d{2})(?:[.,](\d+))?"
     r"([Zz]|[+-]\d{2}(?::?\d{2})?)?\Z"
@@ -162,7 +162,7 @@ def parse_timestamp(text: str, *, require_timezone: bool = False) -> datetime:
     """
     local, offset = _timestamp_parts(text, require_timezone)
     utc = local - timedelta(minutes=offset) if offset else local
-    return utc.replace(tzinfo=timezone.utc)
+    return utc.replace(tzinfo=UTC)
 
 
 # --- fields -------------------------------------------------------------------
@@ -193,7 +193,7 @@ def as_validation_error(error: StatementInvalid) -> ValidationError:
     return ValidationError(message)
 
 
-class XapiField(fields.Field):
+class XapiField(fields.Field[t.Any]):
     """A marshmallow field whose rules live in :meth:`check`.
 
     Subclasses implement ``check``; ``_deserialize`` runs it and returns the
@@ -409,7 +409,7 @@ class Nested(fields.Nested):
     }
 
 
-class Array(fields.List):
+class Array(fields.List[t.Any]):
     """A JSON array of ``inner`` values, with at least ``min_items`` of them.
 
     The compiled validator checks the items with ``inner``; marshmallow loads
@@ -422,7 +422,7 @@ class Array(fields.List):
         "invalid": "must be an array",
     }
 
-    def __init__(self, inner: fields.Field, *, min_items: int = 0, **kwargs: t.Any) -> None:
+    def __init__(self, inner: fields.Field[t.Any], *, min_items: int = 0, **kwargs: t.Any) -> None:
         super().__init__(inner, **kwargs)
         self.min_items = min_items
 

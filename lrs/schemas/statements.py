@@ -10,7 +10,6 @@ from __future__ import annotations
 import re
 import typing as t
 
-
 from .activities import ActivitySchema
 from .agents import ActorField, AgentSchema, AuthorityField, GroupSchema
 from .base import OneOf, XapiSchema
@@ -63,7 +62,7 @@ def _signature_content_type(attachment: dict[str, t.Any], path: str) -> None:
 
 
 def _object_is_activity(statement: dict[str, t.Any]) -> bool:
-    return statement["object"].get("objectType", "Activity") == "Activity"
+    return bool(statement["object"].get("objectType", "Activity") == "Activity")
 
 
 def _revision_and_platform(statement: dict[str, t.Any], path: str) -> None:

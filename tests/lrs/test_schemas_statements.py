@@ -142,5 +142,5 @@ def test_schemas_statement_batch_accepts_statements_with_and_without_ids() -> No
 
 def test_schemas_validation_rejects_unknown_versions() -> None:
     """Test that asking for an xAPI version the LRS does not implement is a programming error."""
-    with pytest.raises(ValueError, match="unsupported xAPI version '0.95'"):
+    with pytest.raises(ValueError, match=r"^unsupported xAPI version '0\.95'$"):
         validate_statement(STATEMENT, "0.95")

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import math
 import typing as t
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 import pytest
 from xapi_samples import ATTACHMENT, Replace, statement
@@ -219,7 +219,8 @@ VALID = rows(
     ("Data 4.6 decimal comma (ISO 8601 4.4.3.2)", {"result": {"duration": "PT1,5S"}}, None),
     ("Data 4.5 RFC 3339 timestamp with +00:00 (timestamps.js: valid RFC 3339 date)",
      {"timestamp": "2008-09-15T15:53:00.601+00:00"}, None),
-    ("Data 4.5 basic and hour-only offsets", {"timestamp": "2008-09-15T15:53:00+0530", "stored": "2008-09-15T15:53:00-03"},
+    ("Data 4.5 basic and hour-only offsets",
+     {"timestamp": "2008-09-15T15:53:00+0530", "stored": "2008-09-15T15:53:00-03"},
      None),
     ("Data 4.5 seven fraction digits", {"timestamp": "2013-05-18T05:32:34.8041234Z"}, None),
     ("Data 2.4.7.s3.b6 a future timestamp is not rejected (timestamp_property.js: future date)",
@@ -251,21 +252,21 @@ def test_schemas_types_accept(changes: dict[str, t.Any], version: str, message: 
 @pytest.mark.parametrize(
     ("text", "expected"),
     [
-        pytest.param("2023-05-04T12:00:00-05:00", datetime(2023, 5, 4, 17, tzinfo=timezone.utc),
+        pytest.param("2023-05-04T12:00:00-05:00", datetime(2023, 5, 4, 17, tzinfo=UTC),
                      id="4.2.7 Timestamps: converted to UTC"),
-        pytest.param("2013-05-18T05:32:34.804Z", datetime(2013, 5, 18, 5, 32, 34, 804000, tzinfo=timezone.utc),
+        pytest.param("2013-05-18T05:32:34.804Z", datetime(2013, 5, 18, 5, 32, 34, 804000, tzinfo=UTC),
                      id="Data 4.5.s1.b3 milliseconds kept"),
         pytest.param("2013-05-18T05:32:34.8041239+01:00",
-                     datetime(2013, 5, 18, 4, 32, 34, 804123, tzinfo=timezone.utc),
+                     datetime(2013, 5, 18, 4, 32, 34, 804123, tzinfo=UTC),
                      id="Data 4.5.s1.b7 digits beyond microseconds truncated"),
-        pytest.param("2024-01-01T10:00:00", datetime(2024, 1, 1, 10, tzinfo=timezone.utc),
+        pytest.param("2024-01-01T10:00:00", datetime(2024, 1, 1, 10, tzinfo=UTC),
                      id="Data 4.5.s1.b4 no zone read as UTC"),
     ],
 )
 def test_schemas_parse_timestamp_returns_utc(text: str, expected: datetime) -> None:
     """Test that parse_timestamp gives the point in time in UTC (Data 4.5, xAPI 2.0 conversion)."""
     assert parse_timestamp(text) == expected
-    assert parse_timestamp(text).tzinfo is timezone.utc
+    assert parse_timestamp(text).tzinfo is UTC
 
 
 @pytest.mark.parametrize(

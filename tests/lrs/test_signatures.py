@@ -42,7 +42,7 @@ def rsa_key(name: str) -> rsa.RSAPrivateKey:
 
 def certificate(subject: str, key: t.Any, issuer: str, issuer_key: t.Any) -> x509.Certificate:
     """A certificate for ``key`` named ``subject``, signed by ``issuer_key`` as ``issuer``."""
-    now = datetime.datetime(2024, 1, 1, tzinfo=datetime.timezone.utc)
+    now = datetime.datetime(2024, 1, 1, tzinfo=datetime.UTC)
     return (
         x509.CertificateBuilder()
         .subject_name(x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, subject)]))

@@ -47,7 +47,7 @@ def test_format_exact_returns_the_statement_as_received() -> None:
     """Test format=exact (XAPI-00170): Agents, Verbs, Activities and Groups exactly as received."""
     original = copy.deepcopy(UNICODE_SUB)
     assert format_statement(UNICODE_SUB, "exact", ["en-GB"]) == original
-    assert UNICODE_SUB == original
+    assert original == UNICODE_SUB
 
 
 def test_format_returns_context_activities_as_arrays() -> None:
