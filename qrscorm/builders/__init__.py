@@ -12,6 +12,8 @@ BUILDERS: dict[str, str] = {
     "web": "qrscorm.builders.web:WebBuilder",
     "scorm12": "qrscorm.builders.scorm12:Scorm12Builder",
     "scorm2004": "qrscorm.builders.scorm2004:Scorm2004Builder",
+    "xapi": "qrscorm.builders.xapi:XapiBuilder",
+    "cmi5": "qrscorm.builders.cmi5:Cmi5Builder",
 }
 
 __all__ = ["BUILDERS", "BuildOptions", "Builder", "PackagePlan", "get_builder"]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import typing as t
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import ClassVar
@@ -69,10 +70,12 @@ def player_payload(rendered: RenderedCourse, runtime: str, module_id: str | None
                    launch_pages: dict[str, dict[str, object]]) -> dict[str, Content]:
     """The player, its data and media, and one launch page per entry of ``launch_pages`` (name -> QR_LAUNCH)."""
     runtimes = [runtime]
+    if any(t.cast(dict, launch["options"]).get("forward") for launch in launch_pages.values()):
+        runtimes.append("forward")  # the xAPI client behind the SCORM adapters' forwarding hook
     static = player_files(runtimes)
     files: dict[str, Content] = {f"player/{name}": data for name, data in static.items()}
     # The core first (adapters register themselves with it), shared clients next, adapters last.
-    order = {"player.js": 0, "xapi-client.js": 1}
+    order = {"player.js": 0, "xapi-client.js": 1, "xapi-launch.js": 1, "xapi-forward.js": 1}
     js = sorted((name for name in static if name.endswith(".js")), key=lambda n: (order.get(n, 2), n))
     scripts = ["data.js"] + [f"player/{name}" for name in js]
     styles = [f"player/{name}" for name in static if name.endswith(".css")]

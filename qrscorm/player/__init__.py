@@ -2,7 +2,8 @@
 
 The player is one vanilla HTML/CSS/JavaScript runtime (``static/player.js``, ``static/player.css``); the
 standalone runtime lives inside ``player.js``. A package adds the runtime adapter of its format
-(``rt-<runtime>.js``, plus ``xapi-client.js`` for the xAPI-based ones). The launch page carries
+(``rt-<runtime>.js``, plus ``xapi-client.js``, ``xapi-launch.js`` and the diagnostics page of the statement
+queue for the xAPI-based ones; SCORM packages built to forward statements add ``forward``). The launch page carries
 ``window.QR_LAUNCH`` and loads ``data.js`` (``window.QR_DATA``), then ``player.js``, then the adapters.
 """
 
@@ -21,8 +22,10 @@ RUNTIMES: dict[str, tuple[str, ...]] = {
     "standalone": (),
     "scorm12": ("rt-scorm12.js",),
     "scorm2004": ("rt-scorm2004.js",),
-    "xapi": ("xapi-client.js", "rt-xapi.js"),
-    "cmi5": ("xapi-client.js", "rt-cmi5.js"),
+    "xapi": ("xapi-client.js", "xapi-launch.js", "rt-xapi.js", "diagnostics.html"),
+    "cmi5": ("xapi-client.js", "xapi-launch.js", "rt-cmi5.js", "diagnostics.html"),
+    # Not a runtime of its own: added to SCORM packages built with --forward-lrs (the adapters' forwarding hook).
+    "forward": ("xapi-client.js", "xapi-forward.js", "diagnostics.html"),
 }
 CORE = ("player.js", "player.css")
 DIRECTIONS = ("ltr", "rtl")
