@@ -6,7 +6,7 @@
  * - Interactions are write-only in 1.2: appended at cmi.interactions._count, never read back.
  * - exit "suspend" while the attempt is open, "" once it is finished; review, browse and no-credit record nothing.
  * - Forwarding hook: when launch.options.forward is set and QR.forwarder exists, every event is also handed to
- *   QR.forwarder(ctx, {version, learnerId}) (an xAPI statement forwarder). */
+ *   QR.forwarder(ctx, {version, learnerId, home}) (an xAPI statement forwarder); home is the LMS's origin. */
 (function () {
   'use strict';
   var QR = window.QR;
@@ -16,7 +16,7 @@
   function find(name) {
     function up(w) {
       for (var n = 0; w && n < 12; n++) {
-        try { if (w[name]) return w[name]; } catch (e) { /* cross-origin frame */ }
+        try { if (w[name]) return {api: w[name], win: w}; } catch (e) { /* cross-origin frame */ }
         var p = null;
         try { p = w.parent; } catch (e) { /* detached */ }
         if (!p || p === w) break;
@@ -24,11 +24,16 @@
       }
       return null;
     }
-    var api = up(window), o = [];
+    var found = up(window), o = [];
     try { o.push(window.top.opener); } catch (e) { /* no access */ }
     try { o.push(window.opener); } catch (e) { /* no access */ }
-    for (var i = 0; !api && i < o.length; i++) api = o[i] ? up(o[i]) : null;
-    return api;
+    for (var i = 0; !found && i < o.length; i++) found = o[i] ? up(o[i]) : null;
+    return found || {};
+  }
+  // The LMS's origin (its home page for xAPI accounts): the API's window, else the page that framed us.
+  function origin(w) {
+    try { return w.location.origin; } catch (e) { /* cross-origin */ }
+    try { return new URL(document.referrer).origin; } catch (e) { return null; }
   }
   function pad(n, w) { n = String(n); while (n.length < w) n = '0' + n; return n; }
   // CMITimespan HHHH:MM:SS.SS (RTE 3.4.2.1.11, data type A.3)
@@ -45,7 +50,7 @@
   function resp(q, r) { return q.type == 'true-false' ? r[0].charAt(0) : r.join(','); }
 
   QR.registerRuntime('scorm12', function (ctx) {
-    var api = find('API');
+    var lms = find('API'), api = lms.api;
     if (!api) return QR.getRuntime('standalone')(ctx);
     var t0 = Date.now(), status = '', exit = 'suspend', ro = false, done = false, fw = null;
 
@@ -83,7 +88,7 @@
           commit();
         }
         if (!ro && ctx.launch.options.forward && QR.forwarder) {
-          fw = QR.forwarder(ctx, {version: '1.2', learnerId: get('cmi.core.student_id')});
+          fw = QR.forwarder(ctx, {version: '1.2', learnerId: get('cmi.core.student_id'), home: origin(lms.win)});
         }
         return {state: get('cmi.suspend_data') || null, location: get('cmi.core.lesson_location') || null,
           mode: mode, credit: get('cmi.core.credit') != 'no-credit',

@@ -7,7 +7,7 @@
  * - exit "suspend" while the attempt is open, "normal" once it is finished; review, browse and no-credit record
  *   nothing.
  * - Forwarding hook: when launch.options.forward is set and QR.forwarder exists, every event is also handed to
- *   QR.forwarder(ctx, {version, learnerId}) (an xAPI statement forwarder). */
+ *   QR.forwarder(ctx, {version, learnerId, home}) (an xAPI statement forwarder); home is the LMS's origin. */
 (function () {
   'use strict';
   var QR = window.QR, MAX = 250;
@@ -17,7 +17,7 @@
   function find(name) {
     function up(w) {
       for (var n = 0; w && n < 12; n++) {
-        try { if (w[name]) return w[name]; } catch (e) { /* cross-origin frame */ }
+        try { if (w[name]) return {api: w[name], win: w}; } catch (e) { /* cross-origin frame */ }
         var p = null;
         try { p = w.parent; } catch (e) { /* detached */ }
         if (!p || p === w) break;
@@ -25,11 +25,16 @@
       }
       return null;
     }
-    var api = up(window), o = [];
+    var found = up(window), o = [];
     try { o.push(window.top.opener); } catch (e) { /* no access */ }
     try { o.push(window.opener); } catch (e) { /* no access */ }
-    for (var i = 0; !api && i < o.length; i++) api = o[i] ? up(o[i]) : null;
-    return api;
+    for (var i = 0; !found && i < o.length; i++) found = o[i] ? up(o[i]) : null;
+    return found || {};
+  }
+  // The LMS's origin (its home page for xAPI accounts): the API's window, else the page that framed us.
+  function origin(w) {
+    try { return w.location.origin; } catch (e) { /* cross-origin */ }
+    try { return new URL(document.referrer).origin; } catch (e) { return null; }
   }
   // timeinterval (second,10,2): an ISO 8601 duration such as PT1H5M12.5S
   function span(ms) {
@@ -43,7 +48,7 @@
   function resp(q, r) { return q.type == 'true-false' ? r[0] : r.join('[,]'); }
 
   QR.registerRuntime('scorm2004', function (ctx) {
-    var api = find('API_1484_11');
+    var lms = find('API_1484_11'), api = lms.api;
     if (!api) return QR.getRuntime('standalone')(ctx);
     var t0 = Date.now(), lang = ctx.data.lang.code, comp = '', succ = '', exit = 'suspend', ro = false,
       done = false, fw = null;
@@ -85,7 +90,7 @@
           commit();
         }
         if (!ro && ctx.launch.options.forward && QR.forwarder) {
-          fw = QR.forwarder(ctx, {version: '2004', learnerId: get('cmi.learner_id')});
+          fw = QR.forwarder(ctx, {version: '2004', learnerId: get('cmi.learner_id'), home: origin(lms.win)});
         }
         return {state: get('cmi.suspend_data') || null, location: get('cmi.location') || null, mode: mode,
           credit: credit, standalone: false, learnerName: person(get('cmi.learner_name')), notice: null};
