@@ -20,6 +20,9 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import ClassVar
 
+from lxml import etree
+from lxml.builder import ElementMaker
+
 from ..package import Content
 from ..render import RenderedCourse
 from ..source.model import LESSON, Course, Module
@@ -28,6 +31,7 @@ from .manifest import ncname, schema_files
 
 MANIFEST = "imsmanifest.xml"
 COURSE_LAUNCH = "index.html"
+SHARED = "res_shared"  # the shared-files asset of multi-SCO packages ("_" never occurs in a module id)
 
 
 @dataclass(frozen=True)
@@ -134,3 +138,19 @@ class ScormBuilder(Builder):
                                   COURSE_LAUNCH, module),),
                         payload=player_payload(rendered, self.runtime, module.id, launch), module=module,
                         **common)
+
+
+def resources(E: ElementMaker, shape: Shape, scormtype: str) -> list[etree._Element]:
+    """The ``<resource>`` elements of ``shape`` (``scormtype``: the Clark name of the version's attribute).
+
+    A single-SCO package has one SCO resource listing every file. A multi-SCO package has one asset holding
+    the shared files (player, data, media) and one SCO resource per launch page that depends on it.
+    """
+    if shape.kind != "multi":
+        sco = shape.scos[0]
+        return [E.resource(*[E.file(href=name) for name in sorted(shape.payload)], identifier=sco.resource,
+                           type="webcontent", href=sco.href, **{scormtype: "sco"})]
+    shared = E.resource(*[E.file(href=name) for name in shape.shared_files], identifier=SHARED,
+                        type="webcontent", **{scormtype: "asset"})
+    return [shared] + [E.resource(E.file(href=sco.href), E.dependency(identifierref=SHARED), identifier=sco.resource,
+                                  type="webcontent", href=sco.href, **{scormtype: "sco"}) for sco in shape.scos]

@@ -24,10 +24,9 @@ from ..render import RenderedCourse
 from ..source.model import Course
 from .manifest import (IMSMD, LOCATIONS12, LOCATIONS_MD12, NS12, XML_LANG, XSI, bounded, maker, qname,
                        schema_location, serialize)
-from .scorm import MANIFEST, ScormBuilder, Shape
+from .scorm import MANIFEST, ScormBuilder, Shape, resources
 
 METADATA = "metadata.xml"
-SHARED = "res_shared"  # the shared-files asset of multi-SCO packages ("_" never occurs in a module id)
 TITLE_LIMIT = 200  # imscp_rootv1p1p2.xsd titleType
 
 
@@ -55,23 +54,11 @@ def _manifest(shape: Shape) -> etree._Element:
             assert sco.module is not None
             item.append(adlcp.masteryscore(str(sco.module.mastery_score)))
         items.append(item)
-    resources = []
-    if shape.kind == "multi":
-        resources.append(E.resource(*[E.file(href=name) for name in shape.shared_files], identifier=SHARED,
-                                    type="webcontent", **{scormtype: "asset"}))
-        for sco in shape.scos:
-            resources.append(E.resource(E.file(href=sco.href), E.dependency(identifierref=SHARED),
-                                        identifier=sco.resource, type="webcontent", href=sco.href,
-                                        **{scormtype: "sco"}))
-    else:
-        sco = shape.scos[0]
-        resources.append(E.resource(*[E.file(href=name) for name in sorted(shape.payload)], identifier=sco.resource,
-                                    type="webcontent", href=sco.href, **{scormtype: "sco"}))
     return E.manifest(
         E.metadata(E.schema("ADL SCORM"), E.schemaversion("1.2"), adlcp.location(METADATA)),
         E.organizations(E.organization(E.title(bounded(shape.title, TITLE_LIMIT)), *items,
                                        identifier=shape.organization), default=shape.organization),
-        E.resources(*resources),
+        E.resources(*resources(E, shape, scormtype)),
         identifier=shape.identifier, version=shape.version,
         **{f"{{{XSI}}}schemaLocation": schema_location(LOCATIONS12)},
     )

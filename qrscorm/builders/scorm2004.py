@@ -30,9 +30,8 @@ from lxml import etree
 from ..render import RenderedCourse
 from ..source.model import Course
 from .manifest import LOCATIONS2004, LOM, NS2004, XSI, bounded, maker, qname, schema_location, serialize
-from .scorm import MANIFEST, Sco, ScormBuilder, Shape
+from .scorm import MANIFEST, Sco, ScormBuilder, Shape, resources
 
-SHARED = "res_shared"  # the shared-files asset of multi-SCO packages ("_" never occurs in a module id)
 TITLE_LIMIT = 200  # the SCORM 2004 CAM's smallest permitted maximum for a title (CAM 3.4.1.12)
 
 
@@ -49,7 +48,6 @@ class Scorm2004Builder(ScormBuilder):
 
 
 _E = maker(NS2004)
-_ADLCP = maker(NS2004, NS2004["adlcp"])
 _SS = maker(NS2004, NS2004["imsss"])
 
 
@@ -59,19 +57,6 @@ def _manifest(shape: Shape) -> etree._Element:
     org_sequencing = _SS.sequencing(_SS.controlMode(choice="true", flow="true"))
     if shape.kind == "multi":
         org_sequencing.append(_course_rollup())
-    resources = []
-    if shape.kind == "multi":
-        resources.append(_E.resource(*[_E.file(href=name) for name in shape.shared_files], identifier=SHARED,
-                                     type="webcontent", **{scormtype: "asset"}))
-        for sco in shape.scos:
-            resources.append(_E.resource(_E.file(href=sco.href), _E.dependency(identifierref=SHARED),
-                                         identifier=sco.resource, type="webcontent", href=sco.href,
-                                         **{scormtype: "sco"}))
-    else:
-        sco = shape.scos[0]
-        resources.append(_E.resource(*[_E.file(href=name) for name in sorted(shape.payload)],
-                                     identifier=sco.resource, type="webcontent", href=sco.href,
-                                     **{scormtype: "sco"}))
     organization = _E.organization(_E.title(bounded(shape.title, TITLE_LIMIT)), *items, org_sequencing,
                                    identifier=shape.organization)
     # No objective of this course is shared with other packages in the LMS.
@@ -79,7 +64,7 @@ def _manifest(shape: Shape) -> etree._Element:
     return _E.manifest(
         _E.metadata(_E.schema("ADL SCORM"), _E.schemaversion("2004 4th Edition"), _lom(shape)),
         _E.organizations(organization, default=shape.organization),
-        _E.resources(*resources),
+        _E.resources(*resources(_E, shape, scormtype)),
         identifier=shape.identifier, version=shape.version,
         **{f"{{{XSI}}}schemaLocation": schema_location(LOCATIONS2004)},
     )
