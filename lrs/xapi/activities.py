@@ -22,6 +22,7 @@ from lrs.schemas import is_iri
 from lrs.storage import register_statements_hook
 from lrs.storage.activities import canonical_definition, record_definitions
 from lrs.storage.documents import Tenants
+from lrs.xapi.document_access import check_access
 from lrs.xapi.document_params import check_parameter_names, required
 
 if t.TYPE_CHECKING:
@@ -45,6 +46,7 @@ def get_activity() -> Response:
     activity_id = required(request.args.get("activityId"), "activityId")
     if not is_iri(activity_id):
         raise BadRequest(f"parameter activityId: {activity_id!r} is not an IRI (Communication §2.5.s1)")
+    check_access(principal, activity_id=activity_id)
     tenants = Tenants(principal.tenant_id, principal.reads_every_tenant)
     activity: dict[str, t.Any] = {"objectType": "Activity", "id": activity_id}
     definition = canonical_definition(read_session(), tenants, activity_id)

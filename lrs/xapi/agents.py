@@ -21,6 +21,7 @@ from lrs.schemas import StatementInvalid, agent_key, parse_agent_param
 from lrs.schemas.agents import IFI_PROPERTIES
 from lrs.storage.activities import agent_names
 from lrs.storage.documents import Tenants
+from lrs.xapi.document_access import check_access
 from lrs.xapi.document_params import check_parameter_names, required
 
 if t.TYPE_CHECKING:
@@ -42,8 +43,10 @@ def get_person() -> Response:
         raise BadRequest(f"parameter {err}") from err
     if agent.get("objectType") == "Group":
         raise BadRequest("parameter agent: must be an Agent, not a Group (Communication §2.4.s2)")
+    key = agent_key(agent)
+    check_access(principal, agent=key)
     tenants = Tenants(principal.tenant_id, principal.reads_every_tenant)
-    names = agent_names(read_session(), tenants, agent_key(agent))
+    names = agent_names(read_session(), tenants, key)
     if isinstance(agent.get("name"), str) and agent["name"] not in names:
         names.append(agent["name"])
     person: dict[str, t.Any] = {"objectType": "Person"}

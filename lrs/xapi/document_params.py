@@ -20,6 +20,7 @@ from lrs.auth import authenticate
 from lrs.errors import BadRequest, Forbidden
 from lrs.schemas import StatementInvalid, agent_key, is_iri, parse_agent_param, parse_timestamp
 from lrs.storage.documents import DocumentKey, DocumentScope, Tenants
+from lrs.xapi.document_access import check_access
 
 if t.TYPE_CHECKING:
     from collections.abc import Callable
@@ -130,6 +131,7 @@ def parse_request(resource: Resource) -> Request:
             f"parameter since: only for a list of ids; leave {resource.id_param} out, or leave since out "
             "to get the document"
         )
+    check_access(principal, activity_id=activity_id or None, agent=key or None, registration=registration)
     return Request(resource, principal, activity_id, key, registration, document_id, _since(since))
 
 

@@ -38,16 +38,19 @@
         told = ctx.notify(ctx.t('lms_done')) || 1;
       }
     }
-    function terminate(keepalive) {
+    function closing(keepalive) { // the session's last verdict and the state, before terminated ends the token
       if (pending) defined('failed', pending.r, pending.at);
-      var saved = own.put(my, keepalive);
-      tr.terminated();
+      pending = null;
+      return own.put(my, keepalive);
+    }
+    function terminate() {
+      defined('terminated', {duration: X.duration(Date.now() - tr.o.t0)});
       ended = true;
-      return saved;
     }
     async function exit() {
       if (ended) return;
-      await terminate();
+      await closing();
+      terminate();
       if (await client.flush()) client.close();
       if (ld.returnURL) location.assign(ld.returnURL);
       else ctx.notify(ctx.t('lms_closed'));
@@ -86,12 +89,9 @@
           root: X.root(ctx, q.activityId), platform: 'QualityRights', template: ld.contextTemplate});
         defined('initialized');
         moved();
-        var b = document.createElement('button'), bar = document.querySelector('.qr-bar');
-        b.type = 'button';
-        b.className = 'qr-btn qr-sec qr-exit';
-        b.textContent = ctx.t('lms_exit');
-        b.onclick = () => { b.disabled = true; exit(); };
-        if (bar) bar.append(b);
+        var b = Object.assign(document.createElement('button'), {type: 'button', className: 'qr-btn qr-sec qr-exit',
+          textContent: ctx.t('lms_exit'), onclick: () => { b.disabled = true; exit(); }});
+        (document.querySelector('.qr-bar') || document.body).append(b);
         return {state: my.s || null, location: my.l || null, mode: mode, credit: true, standalone: false,
           learnerName: actor.name || null, notice: null};
       },
@@ -121,9 +121,10 @@
         my.l = l;
         if (!ended) own.put(my);
       },
-      finish: function () {
+      finish: function () { // pagehide: requests that outlive the page
         if (!tr || ended) return;
-        terminate(true);
+        closing(true);
+        terminate();
         client.close();
       }
     };

@@ -1,6 +1,5 @@
-/* xAPI 1.0.3 client (QR.xapi) of the xAPI and cmi5 adapters and of SCORM forwarding: statements from the player's
- * events, and their delivery through a queue in localStorage that loses nothing (docs/universities.md,
- * "How the player talks to an LRS"). Credentials are never stored. */
+/* xAPI 1.0.3 client (QR.xapi) of the xAPI, cmi5 and forwarding adapters: statements from the player's events, sent
+ * through a queue in localStorage that loses nothing (docs/universities.md, "How the player talks to an LRS"). */
 (function () {
   'use strict';
   var QR = window.QR, X = QR.xapi = {}, P = 'qr-xapi:', ADL = 'http://adlnet.gov/expapi/',
@@ -33,7 +32,7 @@
       try { if (v) localStorage.setItem(k, JSON.stringify(v)); else localStorage.removeItem(k); } catch (e) { /* in memory */ }
     };
 
-  // ---- the client: o = {endpoint, auth, lang (Accept-Language), log(msg), onAside(count)} ------------------
+  // ---- the client: o = {endpoint, auth, lang (Accept-Language), log(msg), onAside(count)}
   function Client(o) {
     this.o = o;
     this.ep = o.endpoint.replace(/\/*$/, '/');
@@ -56,7 +55,7 @@
       return {status: 0, text: String(e)};
     } finally { clearTimeout(timer); }
   };
-  // Use the queue ``id``; keep: it outlives the session (SCORM forwarding), so it is sent again at later launches.
+  // Use queue ``id``; keep: it outlives the session (SCORM forwarding) and is sent again at later launches.
   C.queue = function (id, keep, meta) {
     var old = read(P + 'q:' + id);
     this.qk = P + 'q:' + id;
@@ -118,12 +117,11 @@
     var wait = Math.min(6e4, 1e3 * Math.pow(2, this.fails++)) * (0.8 + Math.random() * 0.4),
       ra = r.retry && (/^\d+$/.test(r.retry) ? r.retry * 1e3 : Date.parse(r.retry) - Date.now());
     wait = Math.max(wait, ra || 0);
-    this.o.log('LRS unavailable (' + (r.status || r.text) + '): ' + this.q.length + ' kept, retry in ' + Math.round(wait / 1e3) + ' s');
+    this.o.log('LRS: ' + (r.status || r.text) + '; ' + this.q.length + ' kept, retry in ' + Math.round(wait / 1e3) + ' s');
     this.timer = setTimeout(() => this.flush(), wait);
   };
-  // The page closes: send the rest with keepalive (64 KiB at most), whose answer cannot be read. A keep queue
-  // stays (resent next launch: the LRS takes an equivalent statement as the same); another is kept, as closed,
-  // only if something was wrong.
+  // The page closes: send the rest with keepalive (64 KiB at most; no answer can be read). A keep queue stays (the
+  // LRS takes an equivalent resend as the same); another stays, marked closed, only if something was wrong.
   C.close = function () {
     var n = 0, size = 0;
     clearTimeout(this.timer);
@@ -139,9 +137,8 @@
     this.save(!ok);
   };
 
-  // ---- statements from the player's events ----------------------------------------------------------------
-  // o = {client, actor, registration, root: the launched activity, scope, grouping: [ids], platform, extensions,
-  //      template: a cmi5 contextTemplate (the base of every context, never overwritten)}
+  // ---- statements from the player's events: o = {client, actor, registration, root (launched activity), scope,
+  //      grouping: [ids], platform, extensions, template: the cmi5 contextTemplate, never overwritten} ---------
   X.Tracker = function (ctx, o) {
     Object.assign(this, {ctx: ctx, o: o, D: ctx.data, lang: ctx.data.lang.code, sent: {}});
     o.t0 = Date.now();

@@ -1,5 +1,4 @@
-/* What the xAPI and cmi5 adapters add to xapi-client.js: the launch's actor, leftovers of ended sessions, JSON
- * documents (State, Agent Profile) with their ETags, and the on-screen report of set-aside statements. */
+/* What launched packages (xAPI, cmi5) add to xapi-client.js: the actor, ended sessions, documents, reports. */
 (function () {
   'use strict';
   var X = window.QR.xapi, P = 'qr-xapi:';
@@ -24,11 +23,11 @@
       var k = localStorage.key(i), old = k.indexOf(P + 'q:' + prefix) == 0 && k != this.qk && X.read(k);
       if (!old || old.m.keep) continue;
       old.s.forEach(st => this.aside(st, {status: old.closed ? 'unconfirmed' : 'unsent', text: ''},
-        old.closed ? 'sent as its session closed; the answer could not be read' : 'its session ended before sending'));
+        old.closed ? 'sent as its session closed, unconfirmed' : 'its session ended before sending'));
       X.write(k, null);
     }
   };
-  // ---- a JSON document (State, Agent Profile) and its ETag; put() sends the latest value, retrying failures ----
+  // A JSON document (State, Agent Profile) and its ETag; put() sends the latest value, retrying failures.
   X.Doc = function (client, path, query) { Object.assign(this, {c: client, path: path, query: query, etag: null}); };
   var Dp = X.Doc.prototype;
   Dp.get = async function () {
@@ -69,7 +68,7 @@
     return false;
   };
 
-  // Tell the learner that records were set aside, with the way to the diagnostics page.
+  // Tell the learner of set-aside records, with a link to the diagnostics page.
   X.reporter = ctx => function (n) {
     ctx.notify(ctx.t('records_set_aside', {count: n}));
     var p = document.querySelector('.qr-notes p:last-child'), a = document.createElement('a');
@@ -78,5 +77,4 @@
     a.textContent = ctx.t('records_details');
     if (p) p.append(' ', a);
   };
-
 })();
