@@ -67,6 +67,8 @@ def check_access(
 
 
 def _in_launch(activity_id: str, limits: dict[str, t.Any]) -> bool:
-    launched = limits.get("activity_id")
+    """Return whether ``activity_id`` is the launched Activity, the course, or below the course."""
     base = limits.get("iri_base")
-    return activity_id == launched or (isinstance(base, str) and bool(base) and activity_id.startswith(base))
+    root = base.rstrip("/") if isinstance(base, str) else ""
+    in_course = bool(root) and (activity_id.rstrip("/") == root or activity_id.startswith(root + "/"))
+    return activity_id == limits.get("activity_id") or in_course
