@@ -77,10 +77,13 @@ def test_render_index_refuses_bad_arguments(kwargs, message):
 
 
 def test_ui_strings_match_what_the_player_uses(ui):
-    """Every key the player (and the media renderer) asks for is in ui/en.yaml, and every key there is used."""
+    """Every key the player, its adapters and the media renderer ask for is in ui/en.yaml, and every key there is used."""
     source = (STATIC / "player.js").read_text(encoding="utf-8")
     used = set(re.findall(r"\bt\('(\w+)'", source)) | set(re.findall(r"'([a-z]+(?:_[a-z0-9]+)+)'", source))
     used |= {f"likert_{n}" for n in range(1, 6)}  # built from the survey scale
+    for adapter in sorted(STATIC.glob("*.js")):  # runtime adapters ask through ctx.t('key', ...)
+        if adapter.name != "player.js":
+            used |= set(re.findall(r"\bt\('([a-z]+(?:_[a-z0-9]+)+)'", adapter.read_text(encoding="utf-8")))
     render = (REPO / "qrscorm" / "render.py").read_text(encoding="utf-8")
     used |= set(re.findall(r"ui\.get\(\"([a-z_]+)\"", render))
     assert set(ui) == used
