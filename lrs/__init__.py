@@ -13,7 +13,7 @@ def create_app(test_config: dict[str, t.Any] | None = None) -> Flask:
     Args:
         test_config: settings that replace the ``LRS_*`` environment (see ``lrs.config``).
     """
-    from lrs import alternate, cors, db, errors, storage, versioning, xapi
+    from lrs import alternate, cors, db, errors, launch, pseudonyms, ratelimit, storage, versioning, xapi
     from lrs.config import load_config
 
     app = Flask(__name__, instance_relative_config=True)
@@ -24,6 +24,9 @@ def create_app(test_config: dict[str, t.Any] | None = None) -> Flask:
     errors.init_app(app)
     db.init_app(app)
     storage.init_app(app)
+    pseudonyms.init_app(app)
+    ratelimit.init_app(app)
+    launch.init_app(app)
     # Order matters: CORS preflights are answered before any check; a malformed alternate
     # request is reported before the version check, which precedes authentication (views).
     cors.init_app(app)

@@ -11,7 +11,9 @@ effect on the next request. ``g.credential`` is the :class:`Principal` of the re
 ``g.tenant`` is its tenant name.
 
 Scopes follow Communication §4.2: ``statements/write``, ``statements/read/mine``,
-``statements/read``, ``state``, ``define``, ``profile``, ``all/read``, ``all``.
+``statements/read``, ``state``, ``define``, ``profile``, ``all/read``, ``all``; ``launch``
+(minting launch tokens) is this LRS's own. Forward keys and launch tokens are further
+limited by :mod:`lrs.restrictions`, checked here once the credential is known.
 """
 
 from __future__ import annotations
@@ -27,6 +29,7 @@ import typing as t
 from flask import current_app, g, request
 from sqlalchemy import select
 
+from lrs import restrictions
 from lrs.db import get_db
 from lrs.errors import Forbidden, Unauthorized
 from lrs.models import CREDENTIAL_KINDS, Credential, Tenant
@@ -45,6 +48,7 @@ SCOPES = (
     "profile",
     "all/read",
     "all",
+    "launch",  # not an xAPI scope: minting launch tokens (lrs.launch)
 )
 MIN_SECRET_CHARS = 22
 _DUMMY_SALT = b"\0" * 16
@@ -175,6 +179,8 @@ def authenticate() -> Principal:
     Raises:
         Unauthorized: missing or malformed header, unknown key, wrong secret, revoked or
             expired credential. The message does not say which, to leak nothing.
+        Forbidden, TooManyRequests: a forward key or launch token used where it may not be,
+            or a forward key over its rate (:func:`lrs.restrictions.check_request`).
     """
     principal = g.get("credential")
     if principal is not None:
@@ -185,6 +191,7 @@ def authenticate() -> Principal:
     principal = _lookup(auth.username, auth.password)
     if principal is None:
         raise Unauthorized("Authorization: unknown key, wrong secret, or a revoked or expired credential")
+    restrictions.check_request(principal)
     g.credential = principal
     g.tenant = principal.tenant_name
     return principal

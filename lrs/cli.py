@@ -1,5 +1,7 @@
 """``qrlrs``: serve the LRS, migrate its database, manage tenants and credentials.
 
+Forward keys, launch tokens and pseudonyms have their commands in ``lrs.cli_security``.
+
 Settings come from ``LRS_*`` environment variables (see ``lrs.config``), for example
 ``LRS_DATABASE_URL``. Errors print one line (``Error: …``) and exit 1, never a traceback.
 """
@@ -79,6 +81,11 @@ def serve(host: str, port: int, prod: bool, workers: int | None) -> None:
             click.echo(f"LRS (development server) at http://{host}:{port}/xapi  database {_db(app).engine.url!r}")
             app.run(host=host, port=port, threaded=True, use_reloader=False)
             return
+        if not app.config["PSEUDONYM_KEY"]:
+            raise click.ClickException(
+                "LRS_PSEUDONYM_KEY is not set: production needs one key shared by every app server "
+                '(python -c "import secrets; print(secrets.token_hex(32))"); see docs/lrs-operators.md'
+            )
         from lrs.serving import run_gunicorn
 
         count = workers or int(app.config["SERVE_WORKERS"])
@@ -223,3 +230,14 @@ def credentials_revoke(key: str) -> None:
             credential.revoked = True
         click.echo(f"credential {key} revoked")
 
+
+def _register_security_commands() -> None:
+    from lrs.cli_security import forward_keys, launch_tokens, pseudonym, tenants_pseudonymise
+
+    main.add_command(forward_keys)
+    main.add_command(launch_tokens)
+    main.add_command(pseudonym)
+    tenants.add_command(tenants_pseudonymise)
+
+
+_register_security_commands()

@@ -19,7 +19,22 @@ Settings:
     Key that signs ``more`` cursors. When empty, a random key is created once per database
     (table ``lrs_state``) and shared by every worker and restart using that database.
 ``PSEUDONYM_KEY``
-    HMAC key for pseudonymising agents of tenants that ask for it (kept outside the database).
+    HMAC key (at least 32 characters) for pseudonymising agents of tenants that ask for it
+    and of every tenant with forward keys (kept outside the database). Required by
+    ``qrlrs serve --prod``; when empty, one is generated once into ``instance/pseudonym.key``
+    (development). Every app server of one LRS must use the same key (``lrs.pseudonyms``).
+``PSEUDONYM_HOMEPAGE``
+    ``account.homePage`` of the pseudonym Agents (``lrs.pseudonyms``).
+``FORWARD_RATE_PER_MINUTE``
+    Default rate limit of a forward key: requests per minute from one client address.
+``TRUSTED_PROXY_COUNT``
+    Reverse proxies in front of the LRS that append to ``X-Forwarded-For``; 0 (default)
+    uses the socket's address as the client address of rate limits.
+``LAUNCH_TOKEN_TTL_SECONDS`` / ``LAUNCH_TOKEN_MAX_TTL_SECONDS``
+    Default and largest lifetime of a launch token (4 hours, 24 hours).
+``PUBLIC_BASE_URL``
+    Base URL clients reach the LRS at (``https://lrs.example.org``), for the cmi5 fetch URLs
+    of launch tokens; empty: the request's own host URL.
 ``SQLITE_SYNCHRONOUS``
     ``FULL`` (default: a statement acknowledged with 200/204 survives power loss) or
     ``NORMAL`` (faster; a power failure may lose the last transactions acknowledged before
@@ -56,6 +71,12 @@ DEFAULTS: dict[str, t.Any] = {
     "MAX_BODY_BYTES": 20 * 1024 * 1024,
     "SECRET_KEY": "",
     "PSEUDONYM_KEY": "",
+    "PSEUDONYM_HOMEPAGE": "https://qualityrights.who.int/pseudonym",
+    "FORWARD_RATE_PER_MINUTE": 1200,
+    "TRUSTED_PROXY_COUNT": 0,
+    "LAUNCH_TOKEN_TTL_SECONDS": 4 * 3600,
+    "LAUNCH_TOKEN_MAX_TTL_SECONDS": 24 * 3600,
+    "PUBLIC_BASE_URL": "",
     "SQLITE_SYNCHRONOUS": "FULL",
     "SQLITE_BUSY_TIMEOUT_MS": 30_000,
     "DB_POOL_SIZE": 5,

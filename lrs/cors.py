@@ -25,7 +25,8 @@ ALLOW_HEADERS = (
 )
 EXPOSE_HEADERS = (
     "ETag, Last-Modified, Content-Type, Content-Length, "
-    "X-Experience-API-Consistent-Through, X-Experience-API-Version"
+    "X-Experience-API-Consistent-Through, X-Experience-API-Version, "
+    "Retry-After"  # a forward key's 429: the player's queue waits as told
 )
 
 

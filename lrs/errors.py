@@ -15,6 +15,7 @@ traceback. The tree::
     ├── PreconditionFailed       412  If-Match / If-None-Match not met
     ├── PayloadTooLarge          413
     ├── UnsupportedMediaType     415
+    ├── TooManyRequests          429  a forward key's rate limit (adds Retry-After)
     └── ServiceUnavailable       503  the database stayed locked beyond the busy timeout
 
 ``lrs.schemas.StatementInvalid`` (raised by statement validation) answers 400 with its
@@ -117,6 +118,16 @@ class UnsupportedMediaType(XapiError):
 
     status = 415
     error = "unsupported media type"
+
+
+class TooManyRequests(XapiError):
+    """A forward key sent more requests from one address than its rate allows."""
+
+    status = 429
+    error = "too many requests"
+
+    def __init__(self, message: str, retry_after: int) -> None:
+        super().__init__(message, headers={"Retry-After": str(retry_after)})
 
 
 class ServiceUnavailable(XapiError):

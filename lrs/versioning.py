@@ -3,8 +3,9 @@
 Each request to ``/xapi`` names its version in ``X-Experience-API-Version``. A 1.0.x
 request is answered as 1.0.3 and a 2.0.x request as 2.0.0, by the same server; the
 request's version is ``g.xapi_version`` (``"1.0.3"`` or ``"2.0.0"``) and every response
-carries it back. A request without the header gets a 400, except About and CORS
-preflight; that 400 names, and answers with, ``LRS_DEFAULT_XAPI_VERSION``.
+carries it back. A request without the header gets a 400, except About, CORS preflight
+and this LRS's launch-token endpoints (``lrs.xapi.launch_tokens``); that 400 names, and
+answers with, ``LRS_DEFAULT_XAPI_VERSION``.
 """
 
 from __future__ import annotations
@@ -23,7 +24,9 @@ HEADER = "X-Experience-API-Version"
 XAPI_PREFIX = "/xapi"
 _VERSION = re.compile(r"^(1\.0|2\.0)(?:\.(\d+))?$")
 _ANSWER = {"1.0": "1.0.3", "2.0": "2.0.0"}
-_OPTIONAL_FOR = ("/xapi/about",)
+_OPTIONAL_FOR = ("/xapi/about", "/xapi/launch-tokens")
+# The cmi5 fetch URL (cmi5 §8.2) is not an xAPI request: the AU sends no version there.
+_OPTIONAL_PREFIXES = ("/xapi/cmi5/fetch/",)
 
 
 def parse_version(value: str) -> str | None:
@@ -45,7 +48,7 @@ def _read_version() -> None:
     if request.method == "OPTIONS":
         return
     raw = request.headers.get(HEADER)
-    optional = request.path.rstrip("/") in _OPTIONAL_FOR
+    optional = request.path.rstrip("/") in _OPTIONAL_FOR or request.path.startswith(_OPTIONAL_PREFIXES)
     if raw is None:
         if optional:
             return

@@ -29,9 +29,12 @@ DOCUMENT_RESOURCES: tuple[str, ...] = (
 )
 # ---------------------------------------------------------------------------------------
 
+# This LRS's own endpoints under /xapi, outside the xAPI resources.
+EXTENSIONS: tuple[str, ...] = ("launch_tokens",)
+
 
 def register(app: Flask) -> None:
     """Register every resource blueprint on ``app`` under ``/xapi``."""
-    for name in (*CORE_RESOURCES, *DOCUMENT_RESOURCES):
+    for name in (*CORE_RESOURCES, *DOCUMENT_RESOURCES, *EXTENSIONS):
         module = importlib.import_module(f"{__name__}.{name}")
         app.register_blueprint(module.bp, url_prefix=URL_PREFIX)

@@ -18,6 +18,8 @@ from flask import g, request
 
 from lrs.auth import authenticate
 from lrs.errors import BadRequest, Forbidden
+from lrs.pseudonyms import document_agent
+from lrs.restrictions import check_document
 from lrs.schemas import StatementInvalid, agent_key, is_iri, parse_agent_param, parse_timestamp
 from lrs.storage.documents import DocumentKey, DocumentScope, Tenants
 from lrs.xapi.document_access import check_access
@@ -113,15 +115,20 @@ def parse_request(resource: Resource) -> Request:
         activity_id = required(args.get("activityId"), "activityId")
         if not is_iri(activity_id):
             raise BadRequest(f"parameter activityId: {activity_id!r} is not an IRI (Communication §2.2)")
-    key = ""
-    if resource.agent:
-        key = _agent_key(required(args.get("agent"), "agent"))
+    agent = _agent(required(args.get("agent"), "agent")) if resource.agent else None
     registration = args.get("registration")
     if registration is not None:
         registration = _uuid(registration, "registration")
+    # Tenants that pseudonymise keep documents under the learner's pseudonym.
+    key = agent_key(document_agent(principal, agent)) if agent is not None else ""
     document_id = args.get(resource.id_param)
     if document_id is not None and not document_id:
         raise BadRequest(f"parameter {resource.id_param}: must not be empty")
+    # No database text column can hold NUL (PostgreSQL refuses it).
+    if document_id is not None and "\x00" in document_id:
+        raise BadRequest(f"parameter {resource.id_param}: must not contain NUL characters")
+    if "\x00" in key:
+        raise BadRequest("parameter agent: its identifier must not contain NUL characters")
     needs_id = method in ("PUT", "POST") or (method == "DELETE" and not resource.list_delete)
     if needs_id and document_id is None:
         raise BadRequest(f"parameter {resource.id_param}: required for {method}")
@@ -132,6 +139,7 @@ def parse_request(resource: Resource) -> Request:
             "to get the document"
         )
     check_access(principal, activity_id=activity_id or None, agent=key or None, registration=registration)
+    check_document(principal, resource.kind)
     return Request(resource, principal, activity_id, key, registration, document_id, _since(since))
 
 
@@ -159,9 +167,9 @@ def required(value: str | None, name: str) -> str:
     return value
 
 
-def _agent_key(text: str) -> str:
+def _agent(text: str) -> dict[str, t.Any]:
     try:
-        return agent_key(parse_agent_param(text, g.xapi_version))
+        return parse_agent_param(text, g.xapi_version)
     except StatementInvalid as err:
         raise BadRequest(f"parameter {err}") from err
 

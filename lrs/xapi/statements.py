@@ -11,6 +11,8 @@ from lrs.auth import Principal, authority_for, authenticate, requires
 from lrs.cursor import decode_cursor, encode_cursor
 from lrs.db import get_db
 from lrs.errors import BadRequest, Forbidden, NotFound
+from lrs.pseudonyms import pseudonymise_statements
+from lrs.restrictions import check_statements
 from lrs.schemas import StatementInvalid, validate_statement, validate_statement_batch
 from lrs.statement_forms import parse_accept_language
 from lrs.storage.clock import consistent_through, cursor_key, now_us
@@ -91,6 +93,10 @@ def _store(
         enrich.normalise(statement)
         enrich.assign_id(statement)
     _check_restrictions(principal, statements)
+    # Forward keys and launch tokens: only their course, learner, registration (403).
+    check_statements(principal, statements, batch=isinstance(sent, list))
+    # Before the idempotency comparison, which must see what would be stored.
+    pseudonymise_statements(principal, statements, batch=isinstance(sent, list))
     result = store_statements(
         get_db(),
         principal,

@@ -38,8 +38,11 @@ if t.TYPE_CHECKING:
     from flask.testing import FlaskClient
 
 POSTGRES_URL = os.environ.get("LRS_TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
-DATA_TABLES = ("statement_index", "statement", "attachment", "document", "credential", "tenant")
-BASE_CONFIG: dict[str, t.Any] = {"SQLITE_SYNCHRONOUS": "NORMAL"}
+DATA_TABLES = ("statement_index", "statement", "attachment", "document", "launch_fetch", "credential", "tenant",
+               "rate_counter")
+# A fixed pseudonym key: tests never write a generated one into the repository's instance/.
+TEST_PSEUDONYM_KEY = "test-pseudonym-key-0123456789abcdef0123456789abcdef"
+BASE_CONFIG: dict[str, t.Any] = {"SQLITE_SYNCHRONOUS": "NORMAL", "PSEUDONYM_KEY": TEST_PSEUDONYM_KEY}
 
 
 def _migrate(url: str) -> None:
@@ -161,8 +164,13 @@ class Credentials:
         tenant_kind: str = "ministry",
         country: str = "GH",
         kind: str = "ordinary",
+        pseudonymise: bool = False,
+        restrictions: dict[str, t.Any] | None = None,
     ) -> tuple[str, str]:
-        """Return ``(key, secret)`` of a new credential (creating the tenant if needed)."""
+        """Return ``(key, secret)`` of a new credential (creating the tenant if needed).
+
+        ``pseudonymise`` applies to a tenant created here; ``restrictions`` to the credential.
+        """
         from sqlalchemy import select
 
         db = self.app.extensions["lrs.db"]
@@ -170,10 +178,11 @@ class Credentials:
             row = session.scalar(select(Tenant).where(Tenant.name == tenant))
             if row is None:
                 row = Tenant(name=tenant, kind=tenant_kind, country=country if tenant_kind != "who" else "",
-                             pseudonymise=False, created_us=now_us())
+                             pseudonymise=pseudonymise, created_us=now_us())
                 session.add(row)
                 session.flush()
-            credential, secret = create_credential(session, row, scopes or ("all",), kind=kind)
+            credential, secret = create_credential(session, row, scopes or ("all",), kind=kind,
+                                                   restrictions=restrictions)
             return credential.key, secret
 
     def headers(self, key: str, secret: str, version: str | None = "1.0.3", **extra: str) -> dict[str, str]:
@@ -236,7 +245,7 @@ class LiveServer:
                    "--workers", str(workers), "--port", str(self.port)]
         self.process = subprocess.Popen(
             command,
-            env={**os.environ, "LRS_DATABASE_URL": db_url, **env},
+            env={**os.environ, "LRS_DATABASE_URL": db_url, "LRS_PSEUDONYM_KEY": TEST_PSEUDONYM_KEY, **env},
             stdout=subprocess.DEVNULL,
             stderr=subprocess.PIPE,
         )
