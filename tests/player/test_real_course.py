@@ -1,7 +1,7 @@
 """The player on the real course: course_src/ built by ``qrscorm build --format web`` in every translated language.
 
-Checks what depends on real content: axe-core on every page of every module (English and every right-to-left or
-pseudo language), reflow at 320 px on every page, a full walk through the course, and the suspend-data bound for
+Checks what depends on real content: axe-core on every page of every module (English and every right-to-left
+and pseudo language), reflow at 320 px on every page, a full walk through the course, and the suspend-data bound for
 the largest course and language (SCORM 1.2 cmi.suspend_data is CMIString4096, RTE 3.4.4).
 """
 
@@ -34,15 +34,29 @@ WORST_STATE = """() => {
 
 @pytest.fixture(scope="session")
 def course_langs(site: Path) -> list[str]:
-    """Build the web export of the real course into the served site; return the languages built."""
+    """Build the web export of the real course, every translated language and the pseudo-locales, into the
+    served site (course/<lang>/web/); return the languages built."""
     report = build(REPO / "course_src", site / "course", formats=["web"])
     assert report.languages, "no language of course_src is complete enough to build"
-    return report.languages
+    pseudo = build(REPO / "course_src", site / "course-pseudo", formats=["web"], langs=list(PSEUDO_LANGUAGES))
+    for code in pseudo.languages:
+        (site / "course-pseudo" / code).rename(site / "course" / code)
+    return report.languages + pseudo.languages
 
 
 def _checked_langs(langs: list[str]) -> list[str]:
     """English (the source), and every right-to-left and pseudo language that is built."""
     return [code for code in langs if code == "en" or code in PSEUDO_LANGUAGES or language(code).is_rtl]
+
+
+def _known(lang: str, violation: dict) -> bool:
+    """A violation known and owned elsewhere: axe checks lang against ISO 639 and rejects the private-use
+    subtag of the pseudo-locale tags (qps-ploc is valid BCP 47, RFC 5646 2.2.1, but no ISO 639 code)."""
+    return lang in PSEUDO_LANGUAGES and violation["id"] == "html-lang-valid"
+
+
+def _unknown(lang: str, player) -> list[dict]:
+    return [v for v in player.axe() if not _known(lang, v)]
 
 
 def _routes(player) -> list[str]:
@@ -67,14 +81,17 @@ def _pass_everything(player) -> None:
 
 def test_real_course_axe_every_page(player, course_langs):
     """Zero axe-core violations on every module overview, content page, quiz, survey and completion page."""
-    found = {}
+    found: dict[str, list] = {}
+    known: set[str] = set()
     for lang in _checked_langs(course_langs):
         player.open(f"course/{lang}/web/index.html")
         for route in [""] + _routes(player):
             player.go(route)
-            violations = player.axe()
-            if violations:
-                found[f"{lang} #/{route}"] = violations
+            for violation in player.axe():
+                if _known(lang, violation):
+                    known.add(lang)
+                else:
+                    found.setdefault(f"{lang} #/{route}", []).append(violation)
         # Every question of the first quiz with its feedback, then the result.
         correct = player.page.evaluate(
             "() => QR_DATA.modules.find(m => m.quiz).quiz.questions.map(q => q.correct)")
@@ -84,11 +101,13 @@ def test_real_course_axe_every_page(player, course_langs):
         for number, values in enumerate(correct, start=1):
             player.page.wait_for_function("h => location.hash === h", arg=f"#/{module}/_quiz/{number}")
             player.answer(*values)
-            found.update({f"{lang} question {number} with feedback": v for v in [player.axe()] if v})
+            found.update({f"{lang} question {number} with feedback": v for v in [_unknown(lang, player)] if v})
             player.page.locator("main .qr-actions a").click()
         player.page.wait_for_function("h => location.hash === h", arg=f"#/{module}/_result")
-        found.update({f"{lang} quiz result": v for v in [player.axe()] if v})
+        found.update({f"{lang} quiz result": v for v in [_unknown(lang, player)] if v})
     assert found == {}, f"axe violations on the real course: {found}"
+    if known:
+        pytest.xfail(f"html-lang-valid on the pseudo-locales {sorted(known)}: axe rejects the private-use tag")
 
 
 def test_real_course_reflow_at_320px(player, course_langs):
