@@ -153,16 +153,19 @@ def record_definitions(session: Session, stored: list[StoredStatement]) -> None:
             continue
         for activity in _activities(row.statement):
             definition = activity.get("definition")
-            if isinstance(definition, dict) and isinstance(activity.get("id"), str):
+            if isinstance(definition, dict) and isinstance(activity.get("id"), str) and "\x00" not in activity["id"]:
                 slot = (row.tenant_id, activity["id"])
                 definitions[slot] = merge_definition(definitions.get(slot, {}), definition)
         for agent in _agents(row.statement):
             name = agent.get("name")
-            if isinstance(name, str) and name:
+            # A NUL cannot be kept in a text column (PostgreSQL); such a name is not learnt.
+            if isinstance(name, str) and name and "\x00" not in name:
                 try:
-                    names.setdefault((row.tenant_id, agent_key(agent), name), None)
+                    key = agent_key(agent)
                 except (ValueError, KeyError, AttributeError):
                     continue  # an Anonymous Group has no identifier to file a name under
+                if "\x00" not in key:
+                    names.setdefault((row.tenant_id, key, name), None)
     if definitions:
         _save_definitions(session, definitions)
     if names:

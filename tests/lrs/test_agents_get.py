@@ -74,6 +74,13 @@ def test_agents_get_learns_names_from_every_agent_of_a_statement(client: FlaskCl
     assert _person(client, auth(), {"mbox": "mailto:esi@example.org"})["name"] == ["Esi"]
 
 
+def test_agents_get_a_name_with_nul_is_not_learnt(client: FlaskClient, auth: Auth) -> None:
+    """Test that a name no database column can hold (NUL) leaves the statement stored and the name out."""
+    odd = {**AMA, "name": "Ama\x00Mensah"}
+    _post(client, auth(), {"actor": odd, "verb": VERB, "object": ACTIVITY})
+    assert "name" not in _person(client, auth(), {"mbox": "mailto:ama@example.org"})
+
+
 def test_agents_get_names_need_define_scope(client: FlaskClient, auth: Auth, credentials: Credentials) -> None:
     """Test §4.2 define: statements of a credential without define do not teach Agent names."""
     writer = credentials.headers(*credentials.add("statements/write"))

@@ -177,6 +177,8 @@ def test_state_put_invalid_json_is_400_and_keeps_document(client: FlaskClient, a
         ({"registration": "5b7e3a32-2c8e-4f4c-9d3b"}, "registration"),
         ({"stateId": None}, "stateId"),
         ({"stateId": ""}, "stateId"),
+        ({"stateId": "a\x00b"}, "stateId"),
+        ({"agent": {"account": {"homePage": "https://lms.example.org", "name": "x\x00y"}}}, "agent"),
         ({"profileId": "x"}, "profileId"),
         ({"since": "2024-01-01T00:00:00Z"}, "since"),
     ],
