@@ -107,6 +107,8 @@ def _parse_json(content: bytes, what: str) -> t.Any:
         raise MalformedJSON(f"{what}: not JSON ({err.msg} at line {err.lineno}, column {err.colno})") from err
     except ValueError as err:
         raise MalformedJSON(f"{what}: not JSON ({err})") from err
+    except RecursionError as err:
+        raise MalformedJSON(f"{what}: JSON nested too deeply for this LRS to read") from err
 
 
 def _no_constant(name: str) -> t.NoReturn:
@@ -165,7 +167,10 @@ def post_document(req: Request) -> Response:
                 f"{req.describe()}: the stored document is a JSON {_json_kind(existing)}, not an object, so it "
                 "cannot be merged; PUT replaces it (Communication §2.2.s8.b1)"
             )
-        merged = json.dumps({**existing, **posted}, ensure_ascii=False, separators=(",", ":"))
+        try:
+            merged = json.dumps({**existing, **posted}, ensure_ascii=False, separators=(",", ":"))
+        except RecursionError as err:
+            raise BadRequest(f"{req.describe()}: the merged document is nested too deeply to store") from err
         return Replace(merged.encode("utf-8"), JSON_TYPE)
 
     return written(change_document(get_db(), req.principal.tenant_id, req.key(), decide))
