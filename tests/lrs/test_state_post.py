@@ -82,7 +82,9 @@ def test_state_post_of_a_json_non_object_is_400(client: FlaskClient, auth: Auth,
     assert stored(client, "state", params("state"), auth()).get_json() == {"v": 1}
 
 
-@pytest.mark.parametrize("body", ['{"a": 1}{', '{"a": NaN}', b'{"a": "\xff"}', '{"a": ' + "[" * 5000 + "]" * 5000 + "}"])
+@pytest.mark.parametrize(
+    "body", ['{"a": 1}{', '{"a": NaN}', b'{"a": "\xff"}', '{"a": ' + "[" * 5000 + "]" * 5000 + "}"]
+)
 def test_state_post_of_malformed_json_is_400(client: FlaskClient, auth: Auth, body: str | bytes) -> None:
     """Test that a body that cannot be parsed as JSON is a 400 and changes nothing (XAPI-00229 case 3)."""
     send(client, "POST", "state", params("state"), auth(), {"v": 1})
