@@ -41,6 +41,8 @@ def get_person() -> Response:
         agent = parse_agent_param(text, g.xapi_version)
     except StatementInvalid as err:
         raise BadRequest(f"parameter {err}") from err
+    except RecursionError as err:
+        raise BadRequest("parameter agent: JSON nested too deeply to read") from err
     if agent.get("objectType") == "Group":
         raise BadRequest("parameter agent: must be an Agent, not a Group (Communication §2.4.s2)")
     key = agent_key(agent)

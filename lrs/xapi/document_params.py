@@ -172,6 +172,8 @@ def _agent(text: str) -> dict[str, t.Any]:
         return parse_agent_param(text, g.xapi_version)
     except StatementInvalid as err:
         raise BadRequest(f"parameter {err}") from err
+    except RecursionError as err:
+        raise BadRequest("parameter agent: JSON nested too deeply to read") from err
 
 
 def _uuid(value: str, name: str) -> str:

@@ -106,6 +106,7 @@ def test_agents_get_names_stay_in_the_tenant(client: FlaskClient, credentials: C
         ({"agent": json.dumps({"objectType": "Agent", "name": "Rick James"})}, "agent"),
         ({"agent": json.dumps({"objectType": "Group", "mbox": "mailto:ward@example.org"})}, "agent"),
         ({"agent": json.dumps(AMA), "activityId": "https://x.example/a"}, "activityId"),
+        ({"agent": "[" * 5000 + "]" * 5000}, "agent"),
     ],
 )
 def test_agents_get_bad_parameter_is_400(

@@ -145,6 +145,7 @@ def test_state_get_last_modified_of_a_list_is_the_latest(client: FlaskClient, au
         ({"activityId": None}, "activityId"),
         ({"agent": None}, "agent"),
         ({"agent": "true"}, "agent"),
+        ({"agent": '{"mbox": "mailto:a@example.org", "x": ' + "[" * 5000 + "]" * 5000 + "}"}, "agent"),
         ({"registration": "true"}, "registration"),
         ({"limit": "10"}, "limit"),
     ],
