@@ -123,14 +123,10 @@
   // The page closes: send the rest with keepalive (64 KiB at most; no answer can be read). A keep queue stays (the
   // LRS takes an equivalent resend as the same); another stays, marked closed, only if something was wrong.
   C.close = function () {
-    var n = 0, size = 0;
+    var n = this.q.length;
     clearTimeout(this.timer);
-    while (n < this.q.length && size < 24000) {
-      var part = this.q.slice(n, n + 10);
-      size += JSON.stringify(part).length;
-      n += part.length;
-      this.req('POST', 'statements', null, part, null, true);
-    }
+    while (JSON.stringify(this.q.slice(0, n)).length * 3 > 6e4) n >>= 1; // one request, in order; UTF-8 <= 3x
+    if (n) this.req('POST', 'statements', null, this.q.slice(0, n), null, true);
     if (this.keep || !this.q.length) return;
     var ok = !this.fails && navigator.onLine !== false;
     if (ok) this.q = this.q.slice(n);
