@@ -8,10 +8,12 @@ Per language and SCORM version:
   ``QR_LAUNCH.scope`` is that module: ``<lang>/<course>-<lang>-<format>-multi.zip``;
 - ``module``: one single-SCO package per module: ``<lang>/modules/<module>-<format>.zip``.
 
-Light variants add ``-light`` before ``.zip``. Manifest, organization, item and resource identifiers derive from
-the course id, language, format and module ids only, never from the course version, so a new course version
-replaces the old one in an LMS that matches packages by identifier; the version is stamped in the manifest's
-``version`` attribute and its metadata instead.
+Light variants add ``-light`` before ``.zip`` and to the manifest identifier (an LMS may hold both variants of
+a language); their item and resource identifiers are the full package's, so what an LMS tracks per SCO lines
+up. Manifest, organization, item and resource identifiers derive from the course id, language, format and
+module ids only, never from the course version, so a new course version replaces the old one in an LMS that
+matches packages by identifier; the version is stamped in the manifest's ``version`` attribute and its
+metadata instead.
 """
 
 from __future__ import annotations
