@@ -2,8 +2,8 @@
 
 The Statement model is declared once, as marshmallow schemas built from the
 fields of :mod:`lrs.schemas.common`. ``Schema().load`` works as usual and reports
-every problem; it costs about a third of a millisecond per Statement, too much
-for the ingest path. :func:`compiled` therefore walks the same declarations
+every problem; it costs about a millisecond per Statement, too much for the
+ingest path. :func:`compiled` therefore walks the same declarations
 once and returns a plain function that checks a value with the same field
 ``check`` methods and the same schema rules, stopping at the first problem.
 Both give the same verdict and the same first problem
@@ -27,7 +27,7 @@ from marshmallow import RAISE, Schema, ValidationError, fields, validates_schema
 from .common import Array, XapiField, as_validation_error
 from .errors import StatementInvalid, join_path
 
-__all__ = ["FAST_PATH", "Checker", "OneOf", "Rule", "XapiSchema", "compiled", "first_problem"]
+__all__ = ["FAST_PATH", "Checker", "OneOf", "Rule", "XapiSchema", "compiled"]
 
 Checker = Callable[[t.Any, str], None]
 Rule = Callable[[dict[str, t.Any], str], None]
@@ -187,15 +187,3 @@ def compiled(schema: type[XapiSchema]) -> Checker:
 
 class _Retrace(Exception):
     """Internal signal: a property is unknown, null or missing; find the first problem in order."""
-
-
-def first_problem(messages: t.Any, path: str = "$") -> StatementInvalid:
-    """Return the first problem in marshmallow's nested error messages as a ``StatementInvalid``."""
-    while isinstance(messages, dict):
-        key, messages = next(iter(messages.items()))
-        if key != "_schema":
-            path = join_path(path, key)
-    while isinstance(messages, list) and messages and not isinstance(messages[0], str):
-        messages = messages[0]
-    rule = messages[0] if isinstance(messages, list) else str(messages)
-    return StatementInvalid(path, rule)
