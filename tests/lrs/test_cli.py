@@ -10,6 +10,7 @@ import pytest
 from click.testing import CliRunner
 
 from lrs import create_app
+from lrs.auth import SCOPES
 from lrs.cli import main
 from lrs.migrate import head_revision
 
