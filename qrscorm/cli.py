@@ -93,7 +93,7 @@ def build(course_dir: Path, dist: Path, langs: tuple[str, ...], formats: tuple[s
 def _print_report(report, dist: Path) -> None:  # type: ignore[no-untyped-def]
     table = Table(title=f"{report.course} {report.version}: {len(report.packages)} packages in {report.seconds}s")
     for column in ("package", "format", "shape", "SCOs", "size", "status"):
-        table.add_column(column, justify="right" if column in ("SCOs", "size") else "left")
+        table.add_column(column, justify="right" if column in ("SCOs", "size") else "left", overflow="fold")
     for p in report.packages:
         table.add_row(f"{dist}/{p.path}", p.format + (" light" if p.light else ""), p.shape, str(p.sco_count),
                       _human(p.size), p.status)
