@@ -104,11 +104,13 @@ class Player:
     """A browser page on the served site, with the few moves the tests repeat."""
 
     def __init__(self, context: Any, server: str):
+        """Open a first page in ``context``; ``server`` is the site's origin."""
         self.context, self.server = context, server
         self.errors: list[str] = []
         self.page = self.new_page()
 
     def new_page(self) -> Any:
+        """A new page in the context whose uncaught errors are collected."""
         page = self.context.new_page()
         page.on("pageerror", lambda err: self.errors.append(str(err)))
         return page
@@ -125,6 +127,7 @@ class Player:
         self.page.locator("main h1").wait_for()
 
     def h1(self) -> str:
+        """The text of the current view's heading."""
         return self.page.locator("main h1").inner_text()
 
     def answer(self, *values: str) -> None:

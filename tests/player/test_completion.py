@@ -13,8 +13,11 @@ pytestmark = pytest.mark.browser
 
 
 def test_completion_summary_certificate_and_course_result(player, ui):
-    """After the whole course: a summary of modules, scores and time, a certificate with course title and date,
-    and the course result passed with the mean score."""
+    """After the whole course: a summary, a certificate and the course result.
+
+    The summary lists modules, scores and time; the certificate names the course and the date; the course
+    result is passed with the mean score.
+    """
     page = player.page
     player.open("en/record.html")
     player.pass_course()
@@ -49,7 +52,8 @@ def test_completion_summary_certificate_and_course_result(player, ui):
 def test_completion_print_shows_only_the_certificate(player, ui):
     """Print media hides the page furniture and the summary; the certificate prints on one page."""
     page = player.page
-    page.context.add_init_script("localStorage.setItem('qr-record:start', JSON.stringify({learnerName: 'Diallo, Amina'}))")
+    page.context.add_init_script(
+        "localStorage.setItem('qr-record:start', JSON.stringify({learnerName: 'Diallo, Amina'}))")
     player.open("en/record.html")
     player.pass_course()
     player.go("_complete")

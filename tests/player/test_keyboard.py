@@ -1,5 +1,7 @@
-"""Keyboard only: a whole module (pages, every question type, result) walked with Tab, arrows, Space and Enter,
-with a visible focus indicator on every control reached (WCAG 2.1.1, 2.4.3, 2.4.7)."""
+"""Keyboard only: a whole module walked with Tab, arrows, Space and Enter (WCAG 2.1.1, 2.4.3, 2.4.7).
+
+Pages, every question type and the result, with a visible focus indicator on every control reached.
+"""
 
 from __future__ import annotations
 
@@ -31,6 +33,7 @@ def _tab_to(page, text, *, shift=False, limit=60):
 
 
 def test_keyboard_walk_through_a_module(player, ui):
+    """From the course home to the next module: pages, the three question types and the result."""
     page = player.page
     player.open()
     _tab_to(page, ui["app_skip"])

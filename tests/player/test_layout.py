@@ -1,5 +1,7 @@
-"""Layout: right-to-left mirroring, reflow at 320 CSS px, text at 200%, reduced motion (WCAG 2.1 1.4.4, 1.4.10,
-2.3.3)."""
+"""Layout: right-to-left mirroring, reflow at 320 CSS px, text at 200%, reduced motion.
+
+WCAG 2.1 success criteria 1.4.4 (resize text), 1.4.10 (reflow) and 2.3.3 (animation from interactions).
+"""
 
 from __future__ import annotations
 
@@ -58,7 +60,8 @@ def test_text_at_200_percent_without_loss(progressed, lang):
         assert zoomed >= 2 * base - 0.5
         assert page.evaluate(NO_HORIZONTAL_SCROLL), f"horizontal scroll at 200% text on #/{route} ({lang})"
         clipped = page.evaluate("""() => [...document.querySelectorAll('a, button, label, legend, h1, h2, p, td, th')]
-            .filter(e => e.offsetParent && e.scrollWidth > e.clientWidth + 1 && getComputedStyle(e).overflowX !== 'visible')
+            .filter(e => e.offsetParent && e.scrollWidth > e.clientWidth + 1
+                         && getComputedStyle(e).overflowX !== 'visible')
             .map(e => e.outerHTML.slice(0, 80))""")
         assert clipped == [], f"clipped text at 200% on #/{route} ({lang}): {clipped}"
         page.evaluate("() => { document.documentElement.style.fontSize = ''; }")

@@ -16,8 +16,11 @@ def _feedback(page):
 
 
 def test_quiz_question_types_and_feedback_in_live_region(player, ui):
-    """Single choice uses radios, multiple choice checkboxes, true/false two radios; each check gives feedback
-    (correct/incorrect plus the text) in an ARIA live region, and moves focus to the next step."""
+    """Each question type gets its controls, and each check gives feedback in an ARIA live region.
+
+    Single choice uses radios, multiple choice checkboxes, true/false two radios; the feedback says
+    correct/incorrect plus the text, and focus moves to the next step.
+    """
     page = player.page
     player.open("en/record.html", "rights/_quiz")
     page.get_by_role("button", name=ui["quiz_start"]).click()
@@ -107,8 +110,10 @@ def test_quiz_retry_then_final_fail(player, ui):
 
 
 def test_quiz_single_attempt_fail_is_final_and_course_fails(player, ui):
-    """With maxAttempts 1 the first fail is final; once every lesson is decided the course verdict follows the
-    pass rule (every lesson passed), here failed, with the mean score."""
+    """With maxAttempts 1 the first fail is final, and the course verdict follows the pass rule.
+
+    Once every lesson is decided the course is failed (not every lesson passed), with the mean score.
+    """
     page = player.page
     player.open("en/record.html")
     player.take_quiz("rights", [["b"], ["a", "c"], ["true"]])

@@ -34,8 +34,10 @@ WORST_STATE = """() => {
 
 @pytest.fixture(scope="session")
 def course_langs(site: Path) -> list[str]:
-    """Build the web export of the real course, every translated language and the pseudo-locales, into the
-    served site (course/<lang>/web/); return the languages built."""
+    """Build the real course's web export into the served site; return the languages built.
+
+    Every translated language and the pseudo-locales land in course/<lang>/web/.
+    """
     report = build(REPO / "course_src", site / "course", formats=["web"])
     assert report.languages, "no language of course_src is complete enough to build"
     pseudo = build(REPO / "course_src", site / "course-pseudo", formats=["web"], langs=list(PSEUDO_LANGUAGES))
@@ -50,8 +52,11 @@ def _checked_langs(langs: list[str]) -> list[str]:
 
 
 def _known(lang: str, violation: dict) -> bool:
-    """A violation known and owned elsewhere: axe checks lang against ISO 639 and rejects the private-use
-    subtag of the pseudo-locale tags (qps-ploc is valid BCP 47, RFC 5646 2.2.1, but no ISO 639 code)."""
+    """Whether a violation is known and owned elsewhere.
+
+    axe checks lang against ISO 639 and rejects the private-use subtag of the pseudo-locale tags (qps-ploc is
+    valid BCP 47, RFC 5646 2.2.1, but no ISO 639 code).
+    """
     return lang in PSEUDO_LANGUAGES and violation["id"] == "html-lang-valid"
 
 
@@ -124,8 +129,10 @@ def test_real_course_reflow_at_320px(player, course_langs):
 
 
 def test_real_course_walkthrough_passes_and_state_fits(player, course_langs):
-    """Taking the whole English course with every answer given passes it, shows the certificate, and the saved
-    state is within SCORM 1.2's suspend-data limit."""
+    """Taking the whole English course with every answer given passes it and the state fits.
+
+    The certificate is shown, and the saved state is within SCORM 1.2's suspend-data limit.
+    """
     player.open("course/en/web/index.html")
     _pass_everything(player)
     player.go("_complete")

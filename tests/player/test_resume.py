@@ -1,5 +1,7 @@
-"""Resume: a relaunch with saved state offers to continue or start over; continuing lands on the same page with
-the quiz answers kept."""
+"""Resume: a relaunch with saved state offers to continue or start over.
+
+Continuing lands on the same page with the quiz answers kept.
+"""
 
 from __future__ import annotations
 
@@ -17,8 +19,10 @@ def _relaunch(player):
 
 
 def test_resume_continue_same_page_answers_kept(player, ui):
-    """Leave in the middle of a quiz, reload (localStorage kept): the prompt appears, and continuing shows the
-    next question with the earlier answers still there."""
+    """Leave in the middle of a quiz and reload (localStorage kept): continue shows the next question.
+
+    The earlier answers are still there.
+    """
     page = player.page
     player.open()
     player.go("rights/what")

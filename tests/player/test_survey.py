@@ -11,8 +11,10 @@ STATEMENT = "Restraint is sometimes the only way to keep a ward safe."
 
 
 def test_survey_likert_items_with_prefer_not_to_answer(player, ui):
-    """Each statement is a group named by its legend with five scale points and "prefer not to answer";
-    a missing answer is refused with an alert and focus on the first unanswered statement."""
+    """Each statement is a group named by its legend with five scale points and "prefer not to answer".
+
+    A missing answer is refused with an alert and focus on the first unanswered statement.
+    """
     page = player.page
     player.open("en/record.html", "pre-survey/_survey")
     expect(page.locator("main fieldset")).to_have_count(4)

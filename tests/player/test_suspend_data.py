@@ -1,5 +1,7 @@
-"""Suspend data stays within SCORM 1.2's 4,096 characters (cmi.suspend_data, CMIString4096; SCORM 1.2 RTE
-3.4.4) for the whole course in one SCO with every answer given."""
+"""Suspend data stays within SCORM 1.2's 4,096 characters for the whole course in one SCO, every answer given.
+
+cmi.suspend_data is a CMIString4096 (SCORM 1.2 RTE 3.4.4).
+"""
 
 from __future__ import annotations
 
@@ -37,7 +39,8 @@ def test_suspend_data_played_course_within_scorm12_limit(player):
     assert decoded["rights"]["q"] == [["b"], ["a", "c"], ["true"]]
     assert decoded["capacity"]["r"] == "p"
     assert decoded["post-survey"]["s"] == [5, 1, 5, 1]
-    assert player.page.evaluate("s => { const d = QR.codec.decode(s); return QR.codec.encode(d.state, d.day); }", state) == state
+    round_trip = "s => { const d = QR.codec.decode(s); return QR.codec.encode(d.state, d.day); }"
+    assert player.page.evaluate(round_trip, state) == state
 
 
 @pytest.mark.parametrize("lang", ["en", "ar"])
