@@ -82,6 +82,7 @@ def build(course_root: Path, dist: Path, *, formats: list[str] | None = None, la
     state = _read_state(state_path)
     salt = _generator_digest()
     plans = list(_plan(course, chosen_langs, chosen_formats, modules, options))
+    _check_unique_paths(plans)
     staging = Staging(dist)
     try:
         for done, plan in enumerate(plans):
@@ -124,6 +125,15 @@ def _plan(course: Course, langs: list[str], formats: list[str], modules: list[st
             rendered: RenderedCourse = render_course(course, code, light=variant.light)
             for name in formats:
                 yield from get_builder(name).plans(course, rendered, variant, modules)
+
+
+def _check_unique_paths(plans: list[PackagePlan]) -> None:
+    seen: dict[str, PackagePlan] = {}
+    for plan in plans:
+        if plan.path in seen:
+            raise BuildError(f"two packages would be written to {plan.path} ({seen[plan.path].format} and "
+                             f"{plan.format}{' light' if plan.light else ''})")
+        seen[plan.path] = plan
 
 
 def _choose_languages(course: Course, langs: list[str] | None) -> list[str]:

@@ -107,6 +107,8 @@ class Staging:
         """A staging path for the output that will live at ``dist/relative``."""
         check_entry_name(relative.rstrip("/"))
         staged = self.folder / relative.rstrip("/")
+        if any(staged == earlier for earlier, _ in self.moves):
+            raise PackageError(f"'{relative}' is staged twice in one build")
         staged.parent.mkdir(parents=True, exist_ok=True)
         self.moves.append((staged, self.dist / relative.rstrip("/")))
         return staged

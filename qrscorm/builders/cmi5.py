@@ -68,7 +68,7 @@ class Cmi5Builder(Builder):
             launch = {pages[m.id]: launch_config(self.runtime, m.id, own) for m in course.modules}
             files = player_payload(rendered, self.runtime, None, launch)
             files[CMI5] = serialize(_structure(course, lang, course.iri_base, list(course.modules), pages))
-            yield PackagePlan(path=f"{lang}/{course.id}-{lang}-cmi5.zip", format=self.name, lang=lang, files=files,
+            yield PackagePlan(path=f"{lang}/{course.id}-{lang}-cmi5{light}.zip", format=self.name, lang=lang, files=files,
                               shape="multi", sco_count=len(course.modules), light=options.light,
                               notes={"course": course.iri_base})
         for module in course.modules:

@@ -185,3 +185,16 @@ def test_built_packages_load_nothing_from_outside(tmp_path: Path) -> None:
                 assert _loads_remote_content(page["html"]) == [], (package.lang, module["id"], page["id"])
         index = (tmp_path / "dist" / package.path / "index.html").read_text(encoding="utf-8")
         assert not re.search(r"""(src|href)=["']?(https?:)?//""", index), package.path
+
+
+def test_light_build_adds_a_light_variant_of_every_package(make_course: CourseFactory, tmp_path: Path) -> None:
+    """--light writes each package twice, full and light, under distinct names (issue: SCORM, point 5)."""
+    from qrscorm.builders import BuildOptions
+
+    root = make_course()
+    report = build(root, tmp_path / "dist", options=BuildOptions(light=True))
+    full = {p.path for p in report.packages if not p.light}
+    light = {p.path for p in report.packages if p.light}
+    assert len(full) == len(light) and not full & light
+    for path in light:
+        assert "-light" in path and (tmp_path / "dist" / path).exists()
