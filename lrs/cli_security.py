@@ -66,7 +66,7 @@ def forward_keys_add(tenant_name: str, course_iri: str, rate: str | None, verbs:
                      tenant_kind: str | None, country: str | None) -> None:
     """Add a forward key and print it (the secret is shown only now)."""
     from lrs.auth import create_credential
-    from lrs.restrictions import PLAYER_VERBS, course_base
+    from lrs.restrictions import forward_restrictions
     from lrs.schemas import is_iri
 
     cli = _tools()
@@ -76,13 +76,11 @@ def forward_keys_add(tenant_name: str, course_iri: str, rate: str | None, verbs:
     for verb in verbs:
         if not is_iri(verb):
             raise click.BadParameter(f"{verb!r} is not an IRI", param_hint="--verb")
-    restrictions: dict[str, t.Any] = {"iri_base": course_base(course_iri), "verbs": list(verbs or PLAYER_VERBS)}
-    if per_minute is not None:
-        restrictions["rate_per_minute"] = per_minute
+    restrictions = forward_restrictions(course_iri, verbs, per_minute)
     with cli._app() as app:
         cli._require_schema(app)
         with cli._db(app).write() as session:
-            tenant = cli._get_or_create_tenant(session, tenant_name, tenant_kind, country, True, create=False)
+            tenant = cli._get_or_create_tenant(session, tenant_name, tenant_kind, country, False, create=False)
             newly = not tenant.pseudonymise
             tenant.pseudonymise = True  # forward-key tenants always pseudonymise
             credential, secret = create_credential(

@@ -79,12 +79,12 @@ def pseudonym_key() -> bytes:
     cached = current_app.extensions.get(_EXT_KEY)
     if cached is None:
         configured = str(current_app.config.get("PSEUDONYM_KEY") or "")
-        text = configured or _instance_key(current_app.instance_path)
+        text = configured or instance_key(current_app.instance_path)
         cached = current_app.extensions[_EXT_KEY] = text.encode("utf-8")
     return t.cast(bytes, cached)
 
 
-def _instance_key(folder: str) -> str:
+def instance_key(folder: str) -> str:
     """Read ``folder/pseudonym.key``, creating it first if absent (atomic: link, never overwrite)."""
     path = os.path.join(folder, KEY_FILE)
     if not os.path.exists(path):

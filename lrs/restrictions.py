@@ -89,6 +89,16 @@ def course_base(iri: str) -> str:
     return iri.rstrip("/") + "/"
 
 
+def forward_restrictions(
+    course_iri: str, verbs: t.Sequence[str] = (), rate_per_minute: int | None = None
+) -> dict[str, t.Any]:
+    """Return the ``restrictions`` of a forward key for one course (default verbs: the player's)."""
+    rules: dict[str, t.Any] = {"iri_base": course_base(course_iri), "verbs": list(verbs or PLAYER_VERBS)}
+    if rate_per_minute is not None:
+        rules["rate_per_minute"] = rate_per_minute
+    return rules
+
+
 def under_course(iri: str, base: str) -> bool:
     """Return whether Activity id ``iri`` is the course's IRI base or below it."""
     root = base.rstrip("/")
