@@ -27,7 +27,7 @@ import time
 import typing as t
 
 from flask import current_app, g, request
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 
 from lrs import restrictions
 from lrs.db import get_db
@@ -197,31 +197,43 @@ def authenticate() -> Principal:
     return principal
 
 
+_C = Credential.__table__
+_T = Tenant.__table__
+_LOOKUP = (
+    select(
+        _C.c.id, _C.c.key, _C.c.salt, _C.c.secret_digest, _C.c.scopes, _C.c.kind, _C.c.revoked,
+        _C.c.expires_us, _C.c.restrictions, _T.c.id.label("tenant_id"), _T.c.name.label("tenant_name"),
+        _T.c.kind.label("tenant_kind"), _T.c.country, _T.c.pseudonymise,
+    )
+    .join(_T, _T.c.id == _C.c.tenant_id)
+    .where(_C.c.key == bindparam("key"))
+)
+
+
 def _lookup(key: str, secret: str) -> Principal | None:
-    with get_db().read_session() as session:
-        row = session.execute(
-            select(Credential, Tenant).join(Tenant, Tenant.id == Credential.tenant_id).where(Credential.key == key)
-        ).first()
+    # A Core query of the columns needed, on its own short connection: this runs on every
+    # request, and must not open the request's read snapshot (see lrs.storage.clock).
+    with get_db().engine.connect() as connection:
+        row = connection.execute(_LOOKUP, {"key": key}).first()
     if row is None:
         # Spend the same time as for a known key, so timing does not reveal which keys exist.
         hmac.compare_digest(digest_secret(secret, _DUMMY_SALT), digest_secret("", _DUMMY_SALT))
         return None
-    credential, tenant = row
-    if not hmac.compare_digest(digest_secret(secret, credential.salt), credential.secret_digest):
+    if not hmac.compare_digest(digest_secret(secret, row.salt), row.secret_digest):
         return None
-    if credential.revoked or (credential.expires_us is not None and credential.expires_us <= now_us()):
+    if row.revoked or (row.expires_us is not None and row.expires_us <= now_us()):
         return None
     return Principal(
-        credential_id=credential.id,
-        key=credential.key,
-        kind=credential.kind,
-        scopes=frozenset(credential.scopes.split()),
-        tenant_id=tenant.id,
-        tenant_name=tenant.name,
-        tenant_kind=tenant.kind,
-        tenant_country=tenant.country,
-        pseudonymise=tenant.pseudonymise,
-        restrictions=dict(credential.restrictions or {}),
+        credential_id=row.id,
+        key=row.key,
+        kind=row.kind,
+        scopes=frozenset(row.scopes.split()),
+        tenant_id=row.tenant_id,
+        tenant_name=row.tenant_name,
+        tenant_kind=row.tenant_kind,
+        tenant_country=row.country,
+        pseudonymise=row.pseudonymise,
+        restrictions=dict(row.restrictions or {}),
     )
 
 

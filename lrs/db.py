@@ -7,7 +7,8 @@ concurrent writers (threads or gunicorn worker processes) queue on the lock, wai
 transaction tries to upgrade. ``synchronous`` is ``FULL`` by default: a committed
 transaction is on disk before the client gets its 200/204 (see ``lrs.config`` for
 ``NORMAL``). Read transactions use a plain deferred ``BEGIN``, which pins one consistent
-snapshot for the whole request.
+snapshot for the whole request. Writers of one SQLite file queue on :class:`WriterQueue`
+before ``BEGIN IMMEDIATE``, so they wake the moment the previous writer commits.
 
 PostgreSQL is selected by URL (``postgresql+psycopg://…``), pooled per worker, with
 ``synchronous_commit=on`` set on every connection.
@@ -16,6 +17,9 @@ PostgreSQL is selected by URL (``postgresql+psycopg://…``), pooled per worker,
 from __future__ import annotations
 
 import contextlib
+import fcntl
+import os
+import threading
 import typing as t
 
 from flask import current_app, g
@@ -44,6 +48,10 @@ class Database:
         self._write_engine = self.engine.execution_options(**{_WRITE: True})
         self._read_factory = sessionmaker(bind=self.engine, expire_on_commit=False)
         self._write_factory = sessionmaker(bind=self._write_engine, expire_on_commit=False)
+        database = self.engine.url.database if self.is_sqlite else None
+        self._writer_queue = WriterQueue(
+            database if database and database != ":memory:" else None, self.busy_timeout_ms
+        )
 
     def read_session(self) -> Session:
         """Open a session for reading (deferred transaction, one snapshot)."""
@@ -56,24 +64,72 @@ class Database:
         Raises:
             ServiceUnavailable: the SQLite write lock stayed busy beyond the busy timeout.
         """
-        session = self._write_factory()
-        try:
-            yield session
-            session.commit()
-        except OperationalError as err:
-            session.rollback()
-            if "locked" in str(err.orig) or "busy" in str(err.orig):
-                raise ServiceUnavailable("database busy: the write lock was not free in time; retry") from err
-            raise
-        except BaseException:
-            session.rollback()
-            raise
-        finally:
-            session.close()
+        with self._writer_queue.hold():
+            session = self._write_factory()
+            try:
+                yield session
+                session.commit()
+            except OperationalError as err:
+                session.rollback()
+                if "locked" in str(err.orig) or "busy" in str(err.orig):
+                    raise ServiceUnavailable("database busy: the write lock was not free in time; retry") from err
+                raise
+            except BaseException:
+                session.rollback()
+                raise
+            finally:
+                session.close()
 
     def dispose(self) -> None:
         """Close every pooled connection (tests, forked workers)."""
         self.engine.dispose()
+
+
+class WriterQueue:
+    """Queue the writers of one SQLite file: threads on a lock, processes on ``flock``.
+
+    SQLite's own busy handler makes a waiting writer sleep and retry (1, 2, 5, 10 … 100 ms),
+    so under contention the write lock sits free while writers sleep, and throughput
+    collapses. Here waiting writers block in the kernel on a lock file next to the
+    database (``<file>.writer-lock``) and the next one wakes as soon as the holder commits;
+    ``BEGIN IMMEDIATE`` then finds the SQLite lock free. The busy timeout still bounds the
+    wait for the in-process lock and for writers outside the LRS (the sqlite3 shell).
+    PostgreSQL needs none of this (``path`` is ``None``): its locks queue on the server.
+    """
+
+    def __init__(self, path: str | None, timeout_ms: int) -> None:
+        self._path = f"{path}.writer-lock" if path else None
+        self._timeout_s = timeout_ms / 1000
+        self._thread_lock = threading.Lock()
+        self._fd: int | None = None
+        self._pid = 0
+
+    def _file(self) -> int | None:
+        if self._path is None:
+            return None
+        if self._fd is None or self._pid != os.getpid():  # a forked child needs its own descriptor
+            self._fd = os.open(self._path, os.O_RDWR | os.O_CREAT, 0o600)
+            self._pid = os.getpid()
+        return self._fd
+
+    @contextlib.contextmanager
+    def hold(self) -> Iterator[None]:
+        """Hold the writer lock of this database for the duration of the block."""
+        if self._path is None:
+            yield
+            return
+        if not self._thread_lock.acquire(timeout=self._timeout_s):
+            raise ServiceUnavailable("database busy: the write lock was not free in time; retry")
+        try:
+            fd = self._file()
+            assert fd is not None
+            fcntl.flock(fd, fcntl.LOCK_EX)
+            try:
+                yield
+            finally:
+                fcntl.flock(fd, fcntl.LOCK_UN)
+        finally:
+            self._thread_lock.release()
 
 
 def make_engine(url: str, config: t.Mapping[str, t.Any]) -> Engine:

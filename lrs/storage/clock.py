@@ -30,7 +30,7 @@ import sqlite3
 import time
 import typing as t
 
-from sqlalchemy import select, text, update
+from sqlalchemy import bindparam, select, text, update
 
 from lrs.models import LrsState
 
@@ -48,6 +48,16 @@ def now_us() -> int:
     return time.time_ns() // 1000
 
 
+_STATE = LrsState.__table__
+_READ_CLOCK = select(_STATE.c.last_stored_us).where(_STATE.c.id == 1)
+_WRITE_CLOCK = update(_STATE).where(_STATE.c.id == 1).values(last_stored_us=bindparam("last"))
+_PG_LOCK = text("SELECT pg_advisory_xact_lock(:key)")
+_PG_ADVANCE = text(
+    f"UPDATE lrs_state SET last_stored_us = GREATEST(last_stored_us + 1, {_PG_NOW_US}) + :n - 1 "
+    "WHERE id = 1 RETURNING last_stored_us"
+)
+
+
 def stamp(session: Session, count: int) -> int:
     """Reserve ``count`` consecutive ``stored`` times; return the first.
 
@@ -55,20 +65,15 @@ def stamp(session: Session, count: int) -> int:
     after any check that can still abort it cheaply: on PostgreSQL it takes the lock that
     serialises statement writers until the transaction ends.
     """
-    if session.get_bind().dialect.name == "postgresql":
-        session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": ADVISORY_KEY})
-        last = session.execute(
-            text(
-                f"UPDATE lrs_state SET last_stored_us = GREATEST(last_stored_us + 1, {_PG_NOW_US}) + :n - 1 "
-                "WHERE id = 1 RETURNING last_stored_us"
-            ),
-            {"n": count},
-        ).scalar_one()
+    connection = session.connection()
+    if connection.dialect.name == "postgresql":
+        connection.execute(_PG_LOCK, {"key": ADVISORY_KEY})
+        last = connection.execute(_PG_ADVANCE, {"n": count}).scalar_one()
         return int(last) - count + 1
     # SQLite: the BEGIN IMMEDIATE transaction holds the database's write lock.
-    previous = session.execute(select(LrsState.last_stored_us).where(LrsState.id == 1)).scalar_one()
+    previous = connection.execute(_READ_CLOCK).scalar_one()
     first = max(now_us(), int(previous) + 1)
-    session.execute(update(LrsState).where(LrsState.id == 1).values(last_stored_us=first + count - 1))
+    connection.execute(_WRITE_CLOCK, {"last": first + count - 1})
     return first
 
 

@@ -21,7 +21,7 @@ import dataclasses
 import json
 import typing as t
 
-from sqlalchemy import delete, select, update
+from sqlalchemy import bindparam, delete, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 
 from lrs import enrich
@@ -51,6 +51,14 @@ _MAX_REF_DEPTH = 16
 _S = Statement.__table__
 _I = StatementIndex.__table__
 _RELATED_OF = {IDX_AGENT: IDX_AGENT_RELATED, IDX_ACTIVITY: IDX_ACTIVITY_RELATED}
+# Built once: the ingest path only binds values (no per-request SQL construction).
+_EXISTING = select(_S.c.id, _S.c.body).where(_S.c.id.in_(bindparam("ids", expanding=True)))
+_INSERT_STATEMENTS = _S.insert().returning(_S.c.seq, sort_by_parameter_order=True)
+_INSERT_INDEX = _I.insert()
+_TARGET_BODY = select(_S.c.body).where(_S.c.id == bindparam("id"), _S.c.tenant_id == bindparam("tenant"))
+_REFERRERS = select(_S.c.seq, _S.c.id, _S.c.stored_us, _S.c.ref_target, _S.c.voiding, _S.c.body).where(
+    _S.c.ref_target.in_(bindparam("ids", expanding=True)), _S.c.tenant_id == bindparam("tenant")
+)
 
 
 @dataclasses.dataclass(frozen=True)
@@ -105,7 +113,8 @@ def store_statements(
     ids = [statement["id"] for statement in statements]
     tenant_id = principal.tenant_id
     with db.write() as session:
-        stored_bodies = dict(session.execute(select(_S.c.id, _S.c.body).where(_S.c.id.in_(ids))).all())
+        connection = session.connection()
+        stored_bodies = dict(connection.execute(_EXISTING, {"ids": ids}).all())
         new: list[dict[str, t.Any]] = []
         for statement in statements:
             body = stored_bodies.get(statement["id"])
@@ -134,8 +143,7 @@ def store_statements(
                 "body": json.dumps(statement, ensure_ascii=False, separators=(",", ":")),
             })
         # Core inserts (not ORM bulk): a few times less Python per row.
-        connection = session.connection()
-        seqs = list(connection.execute(_S.insert().returning(_S.c.seq, sort_by_parameter_order=True), rows).scalars())
+        seqs = list(connection.execute(_INSERT_STATEMENTS, rows).scalars())
 
         batch = {statement["id"]: statement for statement in new}
         index_rows = []
@@ -148,7 +156,7 @@ def store_statements(
                 for kind, value in values
             )
         if index_rows:
-            connection.execute(_I.insert(), index_rows)
+            connection.execute(_INSERT_INDEX, index_rows)
         earlier_referrers = _propagate_to_referrers(session, tenant_id, list(batch), set(seqs))
         _apply_voiding(session, tenant_id, rows, earlier_referrers)
         _keep_attachments(session, tenant_id, attachments)
@@ -180,9 +188,7 @@ def _target_values(
         seen.add(target_id)
         target = batch.get(target_id)
         if target is None:
-            body = session.execute(
-                select(_S.c.body).where(_S.c.id == target_id, _S.c.tenant_id == tenant_id)
-            ).scalar_one_or_none()
+            body = session.connection().execute(_TARGET_BODY, {"id": target_id, "tenant": tenant_id}).scalar_one_or_none()
             if body is None:
                 break  # not (yet) stored: _propagate_to_referrers adds it when it arrives
             target = json.loads(body)
@@ -203,11 +209,7 @@ def _propagate_to_referrers(
     for depth in range(_MAX_REF_DEPTH):
         if not changed:
             break
-        referrers = session.execute(
-            select(_S.c.seq, _S.c.id, _S.c.stored_us, _S.c.ref_target, _S.c.voiding, _S.c.body).where(
-                _S.c.ref_target.in_(changed), _S.c.tenant_id == tenant_id
-            )
-        ).all()
+        referrers = session.connection().execute(_REFERRERS, {"ids": changed, "tenant": tenant_id}).all()
         referrers = [row for row in referrers if row.seq not in new_seqs]
         if depth == 0:
             direct = referrers
