@@ -67,7 +67,7 @@ def get_statement(session: Session, scope: Scope, statement_id: str, *, voided: 
     query = select(_S.c.seq, _S.c.stored_us, _S.c.tenant_id, _S.c.body).where(
         _S.c.id == statement_id.lower(), _S.c.voided == voided
     )
-    return session.execute(_scoped(query, scope)).first()
+    return session.connection().execute(_scoped(query, scope)).first()
 
 
 def find_statements(
@@ -95,7 +95,7 @@ def find_statements(
             upper = min(upper, after_us - 1)
 
     tenant_ids = scope.tenant_ids if scope.tenant_ids is not None else tuple(
-        session.execute(select(Tenant.id)).scalars()
+        session.connection().execute(select(Tenant.__table__.c.id)).scalars()
     )
     if not tenant_ids:
         return []
@@ -130,7 +130,7 @@ def find_statements(
     if scope.credential_id is not None:
         query = query.where(_S.c.credential_id == scope.credential_id)
     query = query.order_by(stored.asc() if where.ascending else stored.desc()).limit(limit)
-    return list(session.execute(query).all())
+    return list(session.connection().execute(query).all())
 
 
 def _lookups(where: StatementFilter) -> list[tuple[tuple[int, ...], str]]:
