@@ -120,3 +120,21 @@ def test_font_stacks_cover_the_rollout_scripts(player):
     for font in ("system-ui", "Noto Sans Armenian", "Noto Sans Bengali", "Noto Sans Devanagari", "Noto Sans Arabic"):
         assert font in family
     assert page.evaluate("() => document.fonts.size") == 0
+
+
+@pytest.mark.parametrize("lang", ["en", "ar"])
+def test_likert_scale_reads_in_order(player, lang):
+    """The scale is one column on a narrow screen and one row, in reading direction, on a wide one; never a grid."""
+    page = player.page
+    boxes = "() => [...document.querySelector('main fieldset').querySelectorAll('.qr-opt')]" \
+            ".map(e => e.getBoundingClientRect()).map(r => ({x: r.x, y: r.y}))"
+    page.set_viewport_size({"width": 320, "height": 640})
+    player.open(f"{lang}/index.html", "pre-survey/_survey")
+    narrow = page.evaluate(boxes)
+    assert len(narrow) == 6
+    assert all(a["y"] < b["y"] for a, b in zip(narrow, narrow[1:])), "one option per line, in scale order"
+    page.set_viewport_size({"width": 1024, "height": 768})
+    wide = page.evaluate(boxes)
+    assert len({round(b["y"]) for b in wide}) == 1, "one row"
+    xs = [b["x"] for b in wide]
+    assert xs == (sorted(xs) if lang == "en" else sorted(xs, reverse=True)), "in reading direction"
