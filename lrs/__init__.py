@@ -13,7 +13,7 @@ def create_app(test_config: dict[str, t.Any] | None = None) -> Flask:
     Args:
         test_config: settings that replace the ``LRS_*`` environment (see ``lrs.config``).
     """
-    from lrs import alternate, cors, db, errors, launch, pseudonyms, ratelimit, storage, versioning, xapi
+    from lrs import alternate, cors, db, errors, launch, pseudonyms, ratelimit, reporting, storage, versioning, xapi
     from lrs.config import load_config
 
     app = Flask(__name__, instance_relative_config=True)
@@ -33,4 +33,5 @@ def create_app(test_config: dict[str, t.Any] | None = None) -> Flask:
     alternate.init_app(app)
     versioning.init_app(app)
     xapi.register(app)
+    reporting.init_app(app)
     return app

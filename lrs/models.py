@@ -274,3 +274,7 @@ class LaunchFetch(Base):
     credential_id: Mapped[int] = mapped_column(ForeignKey("credential.id"))
     used: Mapped[bool] = mapped_column(Boolean, default=False)
     expires_us: Mapped[int] = mapped_column(BigInteger)
+
+
+# The reporting tables share this metadata, so that migrations and their test see them.
+from lrs.reporting import models as _reporting_models  # noqa: E402,F401

@@ -1,0 +1,190 @@
+"""Keeping the progress model on ingest, correcting it on voiding, and rebuilding it.
+
+:func:`on_statements_stored` is a statement hook (``lrs.storage``): it runs inside the
+write transaction of every stored batch, so the model commits or rolls back with the
+statements. It folds the batch's observations into the stored rows of the learners they
+concern. A voiding statement (Data §2.3.2) makes the learner of its target be recomputed
+from that learner's remaining statements, in every tenant. :func:`rebuild` recomputes the
+whole model from the stored statements with the same functions.
+"""
+
+from __future__ import annotations
+
+import json
+import typing as t
+
+from sqlalchemy import select
+
+from lrs.models import IDX_AGENT, Credential, Statement, StatementIndex, Tenant
+from lrs.reporting import progress, store
+from lrs.reporting.models import ReportMeta
+from lrs.reporting.mapping import Observation, Sender, actor_key, learner_hash, observe
+from lrs.reporting.settings import reporting_state
+from lrs.storage import index_value
+
+if t.TYPE_CHECKING:
+    from flask import Flask
+    from sqlalchemy.orm import Session
+
+    from lrs.reporting.catalogue import Catalogue
+    from lrs.storage import StoredStatement
+
+_S = Statement.__table__
+_I = StatementIndex.__table__
+_CHUNK = 2000
+SYNTHETIC_KEY = "synthetic"
+
+
+def is_synthetic(session: Session) -> bool:
+    """Return whether this database is a demo database (``qrlrs demo`` marked it)."""
+    value = session.execute(select(ReportMeta.value).where(ReportMeta.key == SYNTHETIC_KEY)).scalar()
+    return value == "true"
+
+
+def _accepts_synthetic(session: Session) -> bool:
+    state = reporting_state()
+    url = str(session.get_bind().engine.url)
+    if url not in state.synthetic:
+        state.synthetic[url] = is_synthetic(session)
+    return state.synthetic[url]
+
+
+def _senders(session: Session, tenant_ids: t.Iterable[int] | None = None) -> tuple[dict[int, Tenant], dict[int, str]]:
+    query = select(Tenant)
+    if tenant_ids is not None:
+        query = query.where(Tenant.id.in_(sorted(set(tenant_ids))))
+    tenants = {tenant.id: tenant for tenant in session.scalars(query)}
+    credentials = dict(session.execute(select(Credential.id, Credential.kind).where(
+        Credential.tenant_id.in_(sorted(tenants)))).all())
+    return tenants, credentials
+
+
+def _sender(tenants: dict[int, Tenant], credentials: dict[int, str], tenant_id: int,
+            credential_id: int | None) -> Sender:
+    tenant = tenants[tenant_id]
+    return Sender(tenant_id=tenant_id, tenant_kind=tenant.kind, country=tenant.country or "",
+                  credential_kind=credentials.get(credential_id or -1, "ordinary"))
+
+
+def on_statements_stored(session: Session, stored: list[StoredStatement]) -> None:
+    """Fold a stored batch into the progress model (statement hook, same transaction)."""
+    catalogue = reporting_state().catalogue()
+    if catalogue is None or not stored:
+        return
+    tenants, credentials = _senders(session, {s.tenant_id for s in stored})
+    synthetic = _accepts_synthetic(session)
+    observed: list[tuple[int, Observation]] = []
+    for item in stored:
+        if item.voids is None:
+            sender = _sender(tenants, credentials, item.tenant_id, item.credential_id)
+            obs = observe(item.statement, item.stored_us, sender, catalogue, accept_synthetic=synthetic)
+            if obs is not None:
+                observed.append((item.seq, obs))
+    if observed:
+        # A statement whose voiding statement arrived first is stored already voided.
+        voided = set(session.execute(select(_S.c.seq).where(
+            _S.c.seq.in_([seq for seq, _ in observed]), _S.c.voided == True  # noqa: E712
+        )).scalars())
+        apply(session, catalogue, [obs for seq, obs in observed if seq not in voided])
+    targets = {item.voids for item in stored if item.voids}
+    if targets:
+        tenant_ids = {item.tenant_id for item in stored if item.voids}
+        bodies = session.execute(select(_S.c.body).where(_S.c.id.in_(sorted(targets)),
+                                                         _S.c.tenant_id.in_(sorted(tenant_ids)))).scalars()
+        keys = {key for key in (actor_key(json.loads(body)) for body in bodies) if key is not None}
+        if keys:
+            recompute(session, catalogue, keys, accept_synthetic=synthetic)
+
+
+def apply(session: Session, catalogue: Catalogue, observations: list[Observation]) -> None:
+    """Fold ``observations`` into the stored rows of their learners."""
+    if not observations:
+        return
+    keys = {(scope, o.course, o.learner) for o in observations for scope in (o.tenant_id, progress.ALL_TENANTS)}
+    names = {(scope, o.course, o.module) for o in observations if o.module_name and o.module
+             for scope in (o.tenant_id, progress.ALL_TENANTS)}
+    before = store.load(session, keys, names=t.cast("set[tuple[int, str, str]]", names))
+    model = store.snapshot(before)
+    for obs in observations:
+        progress.fold(model, obs)
+    progress.finish(model, catalogue, keys)
+    store.save(session, before, model)
+
+
+def _statements_of(session: Session, key: str, tenant_ids: list[int]) -> list[t.Any]:
+    seqs = session.execute(select(_I.c.seq).where(
+        _I.c.tenant_id.in_(tenant_ids), _I.c.kind == IDX_AGENT, _I.c.value == index_value(key)
+    )).scalars().all()
+    rows: list[t.Any] = []
+    for start in range(0, len(seqs), 500):
+        rows.extend(session.execute(select(
+            _S.c.tenant_id, _S.c.credential_id, _S.c.stored_us, _S.c.body
+        ).where(_S.c.seq.in_(seqs[start:start + 500]), _S.c.voided == False, _S.c.voiding == False)).all())  # noqa: E712
+    return rows
+
+
+def recompute(session: Session, catalogue: Catalogue, keys: set[str], *, accept_synthetic: bool) -> None:
+    """Recompute every row of the learners with canonical IFIs ``keys`` from their statements."""
+    store.delete_learners(session, (learner_hash(key) for key in keys))
+    tenants, credentials = _senders(session)
+    model = progress.Model()
+    learner_keys: set[progress.LearnerKey] = set()
+    for key in keys:
+        for row in _statements_of(session, key, sorted(tenants)):
+            statement = json.loads(row.body)
+            if actor_key(statement) != key:
+                continue  # the learner is the object, an instructor or a member, not the actor
+            sender = _sender(tenants, credentials, row.tenant_id, row.credential_id)
+            obs = observe(statement, row.stored_us, sender, catalogue, accept_synthetic=accept_synthetic)
+            if obs is not None:
+                learner_keys.update(progress.fold(model, obs))
+    progress.finish(model, catalogue, learner_keys)
+    # Names of unknown modules are not per learner: fold them over the stored ones.
+    store.insert_all(session, progress.Model(learners=model.learners, modules=model.modules, answers=model.answers))
+    if model.names:
+        before = store.load(session, (), names=model.names.keys())
+        after = store.snapshot(before)
+        for name_key, row in model.names.items():
+            if name_key not in after.names or row["name_order"] > after.names[name_key]["name_order"]:
+                after.names[name_key] = row
+        store.save(session, before, after)
+
+
+def fold_all(session: Session, catalogue: Catalogue, *, accept_synthetic: bool) -> progress.Model:
+    """Return the model of every stored statement that is neither voided nor voiding."""
+    tenants, credentials = _senders(session)
+    model = progress.Model()
+    keys: set[progress.LearnerKey] = set()
+    last = -1
+    while True:
+        rows = session.execute(
+            select(_S.c.seq, _S.c.tenant_id, _S.c.credential_id, _S.c.stored_us, _S.c.body)
+            .where(_S.c.seq > last, _S.c.voided == False, _S.c.voiding == False)  # noqa: E712
+            .order_by(_S.c.seq).limit(_CHUNK)
+        ).all()
+        if not rows:
+            break
+        for row in rows:
+            sender = _sender(tenants, credentials, row.tenant_id, row.credential_id)
+            obs = observe(json.loads(row.body), row.stored_us, sender, catalogue, accept_synthetic=accept_synthetic)
+            if obs is not None:
+                keys.update(progress.fold(model, obs))
+        last = rows[-1].seq
+    progress.finish(model, catalogue, keys)
+    return model
+
+
+def rebuild(session: Session, catalogue: Catalogue) -> progress.Model:
+    """Replace the progress model by one recomputed from every stored statement; return it."""
+    store.lock(session)
+    model = fold_all(session, catalogue, accept_synthetic=is_synthetic(session))
+    store.delete_all(session)
+    store.insert_all(session, model)
+    return model
+
+
+def register(app: Flask) -> None:
+    """Add :func:`on_statements_stored` to the app's statement hooks."""
+    from lrs.storage import register_statements_hook
+
+    register_statements_hook(app, on_statements_stored)

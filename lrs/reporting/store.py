@@ -1,0 +1,127 @@
+"""Reading and writing the progress tables: the model rows of some learners, or of all.
+
+Every write here runs inside a statement write transaction, which holds the statement
+write lock (SQLite ``BEGIN IMMEDIATE``; PostgreSQL's advisory lock, :func:`lock`), so a
+read-modify-write of a learner's rows never races another writer.
+"""
+
+from __future__ import annotations
+
+import copy
+import typing as t
+
+from sqlalchemy import and_, bindparam, delete, select, text
+
+from lrs.reporting.models import ReportAnswer, ReportLearner, ReportModule, ReportModuleName
+from lrs.reporting.progress import ANSWER_COLUMNS, LEARNER_COLUMNS, MODULE_COLUMNS, NAME_COLUMNS, Model
+from lrs.storage.clock import ADVISORY_KEY
+
+if t.TYPE_CHECKING:
+    from sqlalchemy import Table
+    from sqlalchemy.orm import Session
+
+    from lrs.reporting.progress import LearnerKey
+
+_L = t.cast("Table", ReportLearner.__table__)
+_M = t.cast("Table", ReportModule.__table__)
+_A = t.cast("Table", ReportAnswer.__table__)
+_N = t.cast("Table", ReportModuleName.__table__)
+# table, key columns, value columns, attribute of Model
+_TABLES: tuple[tuple[Table, tuple[str, ...], tuple[str, ...], str], ...] = (
+    (_L, ("scope_id", "course", "learner"), LEARNER_COLUMNS, "learners"),
+    (_M, ("scope_id", "course", "learner", "module"), MODULE_COLUMNS, "modules"),
+    (_A, ("scope_id", "course", "learner", "item", "phase"), ANSWER_COLUMNS, "answers"),
+    (_N, ("scope_id", "course", "module"), NAME_COLUMNS, "names"),
+)
+PROGRESS_TABLES = tuple(table.name for table, *_ in _TABLES)
+_CHUNK = 500
+
+
+def lock(session: Session) -> None:
+    """Take the statement write lock on PostgreSQL (SQLite's write transaction already holds it)."""
+    if session.get_bind().dialect.name == "postgresql":
+        session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": ADVISORY_KEY})
+
+
+def _chunks(items: list[t.Any], size: int = _CHUNK) -> t.Iterator[list[t.Any]]:
+    for start in range(0, len(items), size):
+        yield items[start:start + size]
+
+
+def load(session: Session, keys: t.Iterable[LearnerKey], *, names: t.Iterable[tuple[int, str, str]] = ()) -> Model:
+    """Return the stored rows of the learners ``keys`` (all their modules and answers) and of module names."""
+    model = Model()
+    by_course: dict[str, tuple[set[int], set[str]]] = {}
+    for scope, course, learner in keys:
+        scopes, learners = by_course.setdefault(course, (set(), set()))
+        scopes.add(scope)
+        learners.add(learner)
+    wanted = set(keys)
+    for course, (scopes, learners) in by_course.items():
+        for table, key_columns, value_columns, attribute in _TABLES[:3]:
+            rows = session.execute(select(table).where(
+                table.c.course == course, table.c.scope_id.in_(sorted(scopes)), table.c.learner.in_(sorted(learners))
+            )).mappings()
+            target = getattr(model, attribute)
+            for row in rows:
+                key = tuple(row[c] for c in key_columns)
+                if key[:3] in wanted:
+                    target[key] = {c: row[c] for c in value_columns}
+    name_keys = set(names)
+    for scope, course, module in name_keys:
+        row = session.execute(select(_N).where(_N.c.scope_id == scope, _N.c.course == course,
+                                               _N.c.module == module)).mappings().first()
+        if row is not None:
+            model.names[(scope, course, module)] = {c: row[c] for c in NAME_COLUMNS}
+    return model
+
+
+def snapshot(model: Model) -> Model:
+    """Return a deep copy of ``model`` (what was stored, to compare with after folding)."""
+    return copy.deepcopy(model)
+
+
+def save(session: Session, before: Model, after: Model) -> None:
+    """Write the rows of ``after`` that are new or differ from ``before``."""
+    for table, key_columns, value_columns, attribute in _TABLES:
+        old: dict[tuple[t.Any, ...], dict[str, t.Any]] = getattr(before, attribute)
+        new: dict[tuple[t.Any, ...], dict[str, t.Any]] = getattr(after, attribute)
+        inserts = [{**dict(zip(key_columns, key)), **row} for key, row in new.items() if key not in old]
+        updates = [{**{f"k_{c}": v for c, v in zip(key_columns, key)}, **row}
+                   for key, row in new.items() if key in old and old[key] != row]
+        for chunk in _chunks(inserts):
+            session.execute(table.insert(), chunk)
+        if updates:
+            statement = (table.update()
+                         .where(and_(*(table.c[c] == bindparam(f"k_{c}") for c in key_columns)))
+                         .values({c: bindparam(c) for c in value_columns}))
+            session.execute(statement, updates)
+
+
+def insert_all(session: Session, model: Model) -> None:
+    """Insert every row of ``model`` (the tables hold none of them)."""
+    save(session, Model(), model)
+
+
+def delete_learners(session: Session, learners: t.Iterable[str]) -> None:
+    """Delete every progress row of the learners (hashes), in every scope and course."""
+    hashes = sorted(set(learners))
+    for chunk in _chunks(hashes):
+        for table in (_L, _M, _A):
+            session.execute(delete(table).where(table.c.learner.in_(chunk)))
+
+
+def delete_all(session: Session) -> None:
+    """Empty the progress tables."""
+    for table, *_ in _TABLES:
+        session.execute(delete(table))
+
+
+def read_all(session: Session) -> Model:
+    """Return every row of the progress tables (tests compare ingest with rebuild through it)."""
+    model = Model()
+    for table, key_columns, value_columns, attribute in _TABLES:
+        target = getattr(model, attribute)
+        for row in session.execute(select(table)).mappings():
+            target[tuple(row[c] for c in key_columns)] = {c: row[c] for c in value_columns}
+    return model
