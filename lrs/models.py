@@ -104,6 +104,7 @@ class Statement(Base):
 
     __tablename__ = "statement"
     __table_args__ = (
+        UniqueConstraint("tenant_id", "id", name="uq_statement_tenant_id"),
         Index("ix_statement_tenant_stored", "tenant_id", "stored_us", "seq"),
         Index("ix_statement_stored", "stored_us", "seq"),
         # Statements whose object is a StatementRef (voiding, confirmations): few rows.
@@ -116,7 +117,9 @@ class Statement(Base):
     )
 
     seq: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
-    id: Mapped[str] = mapped_column(String(36), unique=True)  # lower-case UUID
+    # Lower-case UUID, unique within a tenant: each tenant is its own statement namespace,
+    # so one tenant's statement never blocks or reveals another's with the same id.
+    id: Mapped[str] = mapped_column(String(36))
     tenant_id: Mapped[int] = mapped_column(ForeignKey("tenant.id"))
     credential_id: Mapped[int | None] = mapped_column(ForeignKey("credential.id"), nullable=True)
     stored_us: Mapped[int] = mapped_column(BigInteger)

@@ -67,7 +67,8 @@ def get_statement(session: Session, scope: Scope, statement_id: str, *, voided: 
     query = select(_S.c.seq, _S.c.stored_us, _S.c.tenant_id, _S.c.body).where(
         _S.c.id == statement_id.lower(), _S.c.voided == voided
     )
-    return session.connection().execute(_scoped(query, scope)).first()
+    # Ids are unique per tenant; a reader of every tenant gets the first stored.
+    return session.connection().execute(_scoped(query, scope).order_by(_S.c.stored_us)).first()
 
 
 def find_statements(

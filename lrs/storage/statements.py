@@ -3,7 +3,8 @@
 One call stores one request's statements in one write transaction (Communication §2.1.2:
 a batch is all or nothing):
 
-1. look up the ids already stored; an equivalent statement (Data §2.3.1) is skipped, a
+1. look up the ids the tenant already has (ids are unique per tenant: each tenant is its
+   own statement namespace); an equivalent statement (Data §2.3.1) is skipped, a
    different one under the same id makes the whole request a 409 (§2.1.1.s2.b2-b3);
 2. stamp ``stored`` under the write lock (:mod:`lrs.storage.clock`);
 3. insert the statements and their filter values (:mod:`lrs.storage.extract`), adding to
@@ -52,7 +53,9 @@ _S = Statement.__table__
 _I = StatementIndex.__table__
 _RELATED_OF = {IDX_AGENT: IDX_AGENT_RELATED, IDX_ACTIVITY: IDX_ACTIVITY_RELATED}
 # Built once: the ingest path only binds values (no per-request SQL construction).
-_EXISTING = select(_S.c.id, _S.c.body).where(_S.c.id.in_(bindparam("ids", expanding=True)))
+_EXISTING = select(_S.c.id, _S.c.body).where(
+    _S.c.tenant_id == bindparam("tenant"), _S.c.id.in_(bindparam("ids", expanding=True))
+)
 _INSERT_STATEMENTS = _S.insert().returning(_S.c.seq, sort_by_parameter_order=True)
 _INSERT_INDEX = _I.insert()
 _TARGET_BODY = select(_S.c.body).where(_S.c.id == bindparam("id"), _S.c.tenant_id == bindparam("tenant"))
@@ -114,7 +117,7 @@ def store_statements(
     tenant_id = principal.tenant_id
     with db.write() as session:
         connection = session.connection()
-        stored_bodies = dict(connection.execute(_EXISTING, {"ids": ids}).all())
+        stored_bodies = dict(connection.execute(_EXISTING, {"tenant": tenant_id, "ids": ids}).all())
         new: list[dict[str, t.Any]] = []
         for statement in statements:
             body = stored_bodies.get(statement["id"])

@@ -245,3 +245,22 @@ def test_statements_post_authority_names_the_credential(client: FlaskClient, cre
     stored = client.get(f"/xapi/statements?statementId={statement_id}", headers=headers).get_json()
     assert stored["authority"]["account"]["name"] == key
     assert json.dumps(stored).count(secret) == 0
+
+
+def test_statements_post_same_id_in_two_tenants(client: FlaskClient, credentials: t.Any, statement: Make) -> None:
+    """Test that statement ids are per tenant: neither tenant blocks nor sees the other's."""
+    ghana = credentials.headers(*credentials.add("all", tenant="ministry-gh"))
+    kenya = credentials.headers(*credentials.add("all", tenant="ministry-ke", country="KE"))
+    who = credentials.headers(*credentials.add("all/read", tenant="who", tenant_kind="who"))
+    statement_id = str(uuid.uuid4())
+    assert client.post("/xapi/statements", json=statement(id=statement_id), headers=ghana).status_code == 200
+    different = statement(id=statement_id, verb={"id": "http://adlnet.gov/expapi/verbs/failed"})
+    assert client.post("/xapi/statements", json=different, headers=kenya).status_code == 200
+    seen_by_kenya = client.get(f"/xapi/statements?statementId={statement_id}", headers=kenya).get_json()
+    assert seen_by_kenya["verb"]["id"] == "http://adlnet.gov/expapi/verbs/failed"
+    seen_by_ghana = client.get(f"/xapi/statements?statementId={statement_id}", headers=ghana).get_json()
+    assert seen_by_ghana["verb"]["id"] == "http://adlnet.gov/expapi/verbs/completed"
+    # WHO reads every tenant: both records are there; by id, the first stored.
+    listed = client.get("/xapi/statements", headers=who).get_json()["statements"]
+    assert [s["id"] for s in listed] == [statement_id, statement_id]
+    assert client.get(f"/xapi/statements?statementId={statement_id}", headers=who).get_json() == seen_by_ghana
