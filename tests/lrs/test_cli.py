@@ -61,8 +61,7 @@ def test_cli_credentials_add_with_given_key_and_secret(runner: CliRunner) -> Non
         (["--secret", "aaaaaaaaaaaaaaaaaaaaaaaaaaaa"],
          "Error: secret: too few distinct characters to be random; leave --secret out to generate one"),
         (["--scope", "statements/delete"],
-         "Error: scope 'statements/delete': unknown; use one of statements/write, statements/read/mine, "
-         "statements/read, state, define, profile, all/read, all, launch"),
+         f"Error: scope 'statements/delete': unknown; use one of {', '.join(SCOPES)}"),
     ],
 )
 def test_cli_credentials_add_refuses(runner: CliRunner, args: list[str], message: str) -> None:
