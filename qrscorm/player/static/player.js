@@ -1,48 +1,37 @@
-/* QualityRights course player: one learner-facing runtime in every package (web, SCORM 1.2, SCORM 2004, xAPI,
- * cmi5). It reads window.QR_DATA (the course in one language, written by the build as data.js) and
- * window.QR_LAUNCH ({runtime, scope, options}), renders the course, keeps the learning state and applies the
- * rules (scoring, attempts, pass rule). A runtime adapter only translates what happens for its LMS or LRS.
+/* QualityRights course player, one runtime in every package (web, SCORM 1.2/2004, xAPI, cmi5). It reads
+ * window.QR_DATA (the course in one language: data.js) and window.QR_LAUNCH ({runtime, scope, options}), renders
+ * the course, keeps the learning state and applies the rules; a runtime adapter only translates for its LMS/LRS.
  *
- * Runtime adapter contract
- *   QR.registerRuntime(name, function factory(ctx) { return adapter; });
- *   QR.getRuntime(name) -> factory  (an adapter that finds no LMS may return QR.getRuntime('standalone')(ctx))
- *   Load order: player.js first, then the adapters; the player starts on DOMContentLoaded.
- *   ctx: {data, launch, log(msg), notify(msg) = show a message to the learner, t(key, vars) = interface string}
- *   Adapter methods may return promises; the player awaits only start() and finish(), catches and logs every
- *   error, and calls nothing after finish():
+ * Runtime adapter contract. Load player.js first, then adapters; the player starts on DOMContentLoaded.
+ *   QR.registerRuntime(name, function factory(ctx) { return adapter; }); QR.getRuntime(name) -> factory
+ *   (an adapter that finds no LMS may return QR.getRuntime('standalone')(ctx)).
+ *   ctx: {data, launch, log(msg), notify(msg): show the learner a message, t(key, vars): interface string}
+ *   Methods may return promises; only start() and finish() are awaited; errors are logged; nothing follows finish().
  *   start() -> {state: string|null, location: string|null, mode: "normal"|"review"|"browse", credit: bool,
  *               standalone: bool, learnerName: string|null, notice: string|null}
  *   pageViewed(module, page)
- *   quizAnswered(module, question, {response: string[], correct: bool, attempt: int})
- *       response: choice ids, or ["true"] / ["false"] for a true-false question.
- *   surveyAnswered(module, item, value)  value 1..5, or null = prefer not to answer. Survey answers are
- *       personal opinions: an LMS adapter writes nothing for them unless ctx.launch.options.recordSurveyInLms;
- *       an LRS adapter (xAPI, cmi5) sends them, as the LRS reports the pre/post attitude shift.
+ *   quizAnswered(module, question, {response: string[] (choice ids; ["true"]/["false"]), correct, attempt: int})
+ *   surveyAnswered(module, item, value: 1..5 | null = prefer not to answer). Personal opinions: an LMS adapter
+ *       records none unless launch.options.recordSurveyInLms; an LRS adapter sends them (pre/post reports).
  *   moduleResult(module, {completed, passed: bool|null, scaled: number|null, raw, min, max, final, seconds})
- *   courseResult({completed, passed, scaled, raw, min, max, final})  the result of what this launch tracks:
- *       the whole course, or (launch.scope = a module id) that one module, with the figures of its moduleResult.
- *   save(state, location)  persist suspend data and bookmark, and commit
- *   finish()               terminate; called exactly once, on pagehide
- *   What adapters can rely on:
- *   - results are reported when they change, always before the save() that stores them;
- *   - a score (scaled, raw) is non-null only once pass or fail is final, never a partial score; raw is scaled
- *     in percent rounded down to 2 decimals (min 0, max 100), so raw >= 100 * masteryScore exactly when the
- *     module passed. A quiz module is completed when its result is final (passed, or failed after
- *     maxAttempts); a survey when submitted; a module without quiz or survey when every page was seen;
- *   - the course is completed when every module is; passed is null until every quiz module is final, then
- *     true when all passed (pass rule "all-lessons-passed"); its scaled/raw is the mean of the quiz modules'.
- *     That mean does not decide the verdict, so a course-level item must not carry a mastery score;
- *   - in review/browse mode or with credit false nothing is recorded: only start(), save-less viewing and
- *     finish() happen;
- *   - state is short ASCII (format QR1, see enc()) holding ids only, never text; location is a route such as
- *     "<module>/<page>", "<module>/_quiz/2" or "_complete" (at most a few dozen characters).
+ *   courseResult({completed, passed, scaled, raw, min, max, final}): what this launch tracks, the course or (with
+ *       launch.scope) the one module, then equal to its moduleResult.
+ *   save(state, location): persist suspend data and bookmark, and commit.  finish(): once, on pagehide.
+ * Guarantees: results are reported when they change, before the save() that holds them. A score is non-null only
+ * once pass/fail is final; raw = scaled in percent rounded down to 2 decimals (0..100), so raw >= 100 * mastery
+ * exactly when passed. Completed: a quiz module when final (passed, or failed after maxAttempts), a survey when
+ * sent, other modules when every page was seen; the course when every module is. Course passed is null until
+ * every quiz module is final, then true if all passed (all-lessons-passed); its score is their mean, which does not
+ * decide the verdict, so a course-level item carries no mastery score. Review/browse mode or credit false records
+ * nothing (start, finish only). state: short ASCII, ids only (QR1, see enc()); location: a route ("<module>/<page>",
+ * "<module>/_quiz/2", "_complete").
  */
-(function () {
+(() => {
   'use strict';
   var QR = window.QR = window.QR || {};
   var RT = {};
-  QR.registerRuntime = function (name, factory) { RT[name] = factory; };
-  QR.getRuntime = function (name) { return RT[name]; };
+  QR.registerRuntime = (name, factory) => { RT[name] = factory; };
+  QR.getRuntime = name => RT[name];
 
   var D, L, U, MODS, S, A, INFO = {}, RO, nf, main, notes, seen = {}, doneDay = 0, loc = '', cur = null,
     last = Date.now(), vis = true, ended = false, first = true;
@@ -51,7 +40,7 @@
   function notify(m) { if (notes) notes.append(h('p', {text: m})); }
   function t(k, v) {
     if (U[k] == null) log('missing interface string ' + k);
-    return String(U[k] != null ? U[k] : k).replace(/\{(\w+)\}/g, function (s, n) {
+    return String(U[k] != null ? U[k] : k).replace(/\{(\w+)\}/g, (s, n) => {
       return v && v[n] != null ? (typeof v[n] == 'number' ? nf.format(v[n]) : v[n]) : s;
     });
   }
@@ -70,7 +59,7 @@
     return add(e, kids);
   }
   function add(e, kids) {
-    if (Array.isArray(kids)) kids.forEach(function (c) { add(e, c); });
+    if (Array.isArray(kids)) kids.forEach(c => { add(e, c); });
     else if (kids != null && kids !== false) e.append(kids);
     return e;
   }
@@ -88,23 +77,23 @@
   function st(m) { return S[m.id]; }
   function qs(m) { return m.quiz ? m.quiz.questions : []; }
   function answered(x) { return x.q.filter(Boolean).length; }
-  function same(a, b) { return a.length == b.length && a.every(function (x) { return b.indexOf(x) >= 0; }); }
+  function same(a, b) { return a.length == b.length && a.every(x => b.indexOf(x) >= 0); }
   function floor(n, d) { return Math.floor(n * d + 1e-6) / d; }
   function score(sc) { return {scaled: sc, raw: sc == null ? null : floor(sc * 100, 100), min: 0, max: 100}; }
   function pct(n) { return Math.floor(n * 100 + 1e-6); }
 
   function modRes(m) {
-    var x = st(m), f = m.quiz ? !!x.r : m.survey ? !!x.d : m.pages.every(function (p, i) { return x.v[i]; });
+    var x = st(m), f = m.quiz ? !!x.r : m.survey ? !!x.d : m.pages.every((p, i) => x.v[i]);
     return Object.assign({completed: f, passed: m.quiz && f ? x.r == 'p' : null, final: f,
       seconds: Math.round(x.t)}, score(m.quiz && f ? floor(x.c / qs(m).length, 1e4) : null));
   }
   function courseRes() {
-    var r = MODS.filter(function (m) { return m.quiz; }).map(modRes),
-      fin = r.length > 0 && r.every(function (x) { return x.final; }),
-      done = MODS.every(function (m) { return modRes(m).completed; });
-    return Object.assign({completed: done, passed: fin ? r.every(function (x) { return x.passed; }) : null,
+    var r = MODS.filter(m => m.quiz).map(modRes),
+      fin = r.length > 0 && r.every(x => x.final),
+      done = MODS.every(m => modRes(m).completed);
+    return Object.assign({completed: done, passed: fin ? r.every(x => x.passed) : null,
       final: done && (fin || !r.length)},
-    score(fin ? floor(r.reduce(function (s, x) { return s + x.scaled; }, 0) / r.length, 1e4) : null));
+    score(fin ? floor(r.reduce((s, x) => s + x.scaled, 0) / r.length, 1e4) : null));
   }
 
   // Suspend data, format QR1: "QR1[.day]" then one ";"-separated segment per module in scope:
@@ -114,13 +103,13 @@
   // ("t"/"f" for true-false), "."-separated; survey: a digit per item (0 = prefer not to answer, - = none),
   // written only when options.recordSurveyInLms. Trailing empty fields are dropped.
   function enc(state, day) {
-    return ['QR1' + (day ? '.' + day.toString(36) : '')].concat(MODS.map(function (m) {
+    return ['QR1' + (day ? '.' + day.toString(36) : '')].concat(MODS.map(m => {
       var x = state[m.id];
-      return [m.id, x.r + (x.d ? 'd' : ''), x.v.reduce(function (n, b, i) { return b ? n + Math.pow(2, i) : n; }, 0)
+      return [m.id, x.r + (x.d ? 'd' : ''), x.v.reduce((n, b, i) => b ? n + Math.pow(2, i) : n, 0)
         .toString(36), Math.round(x.t).toString(36), x.a.toString(36), x.c < 0 ? '' : x.c.toString(36),
-      qs(m).map(function (q, i) { return (x.q[i] || []).map(function (c) { return c.charAt(0); }).join(''); })
+      qs(m).map((q, i) => (x.q[i] || []).map(c => c.charAt(0)).join(''))
         .join('.').replace(/\.+$/, ''),
-      L.options.recordSurveyInLms ? x.s.map(function (n) { return n == null ? '-' : n; }).join('') : '']
+      L.options.recordSurveyInLms ? x.s.map(n => n == null ? '-' : n).join('') : '']
         .join(',').replace(/,+$/, '');
     })).join(';');
   }
@@ -128,29 +117,29 @@
   function dec(str) {
     var segs = String(str).split(';'), head = segs[0].split('.'), out = {};
     if (head[0] != 'QR1') return null;
-    MODS.forEach(function (m) { out[m.id] = blank(); });
-    segs.slice(1).forEach(function (seg) {
-      var f = seg.split(','), m = mod(f[0]), n36 = function (s) { return parseInt(s || '0', 36) || 0; };
+    MODS.forEach(m => { out[m.id] = blank(); });
+    segs.slice(1).forEach(seg => {
+      var f = seg.split(','), m = mod(f[0]), n36 = s => parseInt(s || '0', 36) || 0;
       if (!m) return;
       var x = out[m.id], bits = n36(f[2]), ans = (f[6] || '').split('.'), n = qs(m).length;
       x.r = m.quiz && /[pf]/.test(f[1]) ? f[1].match(/[pf]/)[0] : '';
       x.d = m.survey && /d/.test(f[1]) ? 1 : 0;
-      x.v = m.pages.map(function (p, i) { return Math.floor(bits / Math.pow(2, i)) % 2 == 1; });
+      x.v = m.pages.map((p, i) => Math.floor(bits / Math.pow(2, i)) % 2 == 1);
       x.t = n36(f[3]); x.a = n36(f[4]); x.c = f[5] && n36(f[5]) <= n ? n36(f[5]) : -1;
-      x.q = qs(m).map(function (q, i) {
-        var ids = q.type == 'true-false' ? ['true', 'false'] : q.choices.map(function (c) { return c.id; });
-        var r = ids.filter(function (id) { return (ans[i] || '').indexOf(id.charAt(0)) >= 0; });
+      x.q = qs(m).map((q, i) => {
+        var ids = q.type == 'true-false' ? ['true', 'false'] : q.choices.map(c => c.id);
+        var r = ids.filter(id => (ans[i] || '').indexOf(id.charAt(0)) >= 0);
         return r.length ? r : undefined;
       });
       if (L.options.recordSurveyInLms && m.survey) {
-        x.s = (f[7] || '').split('').map(function (c) { return /[0-5]/.test(c) ? +c : undefined; });
+        x.s = (f[7] || '').split('').map(c => /[0-5]/.test(c) ? +c : undefined);
       }
       if (x.r && x.c < 0) x.r = '';
     });
     return {day: parseInt(head[1] || '0', 36) || 0, state: out};
   }
   function progressed(s) {
-    return MODS.some(function (m) { var x = s[m.id]; return x.v.some(Boolean) || x.a || x.d || x.r; });
+    return MODS.some(m => { var x = s[m.id]; return x.v.some(Boolean) || x.a || x.d || x.r; });
   }
 
   // ---- talking to the runtime -----------------------------------------------------------------------------
@@ -159,7 +148,7 @@
     if (ended || (RO && name != 'finish') || !A || typeof A[name] != 'function') return;
     try {
       var p = A[name].apply(A, args);
-      if (p && p.catch) p.catch(function (e) { log(name + ': ' + e); });
+      if (p && p.catch) p.catch(e => { log(name + ': ' + e); });
       return p;
     } catch (e) { log(name + ': ' + e); }
   }
@@ -174,7 +163,7 @@
   // Report the results that changed since the last report, then save (results before the state that holds them).
   function sync() {
     var changed = false;
-    MODS.forEach(function (m) {
+    MODS.forEach(m => {
       var k = resKey(m);
       if (seen[m.id] != k) { seen[m.id] = k; changed = true; call('moduleResult', m, modRes(m)); }
     });
@@ -248,9 +237,8 @@
   }
   function scoreText(m) { var r = modRes(m); return r.raw == null ? '' : t('score', {score: Math.floor(r.raw)}); }
   function badge(m) {
-    var r = modRes(m);
-    return h('span', {class: 'qr-st qr-st-' + (r.passed ? 'ok' : r.passed === false ? 'bad' : r.completed ? 'ok' : 'n')},
-      [status(m), scoreText(m) && ' ' + scoreText(m)]);
+    var r = modRes(m), tone = r.passed === false ? 'bad' : r.completed ? 'ok' : 'n';
+    return h('span', {class: 'qr-st qr-st-' + tone}, [status(m), scoreText(m) && ' ' + scoreText(m)]);
   }
   // The learner's local calendar day, counted from 1970-01-01; shown back with timeZone UTC.
   function today() { return Math.floor((Date.now() - new Date().getTimezoneOffset() * 6e4) / 864e5); }
@@ -259,28 +247,28 @@
   // ---- views: each returns [title, nodes] with exactly one h1, or a route to go to instead ----------------
   function vHome() {
     if (L.scope) return MODS[0].id;
-    var done = MODS.filter(function (m) { return modRes(m).completed; }).length;
+    var done = MODS.filter(m => modRes(m).completed).length;
     return [D.course.title, [H1(D.course.title), h('p', {class: 'qr-lead', text: D.course.description}),
       h('p', {text: t('home_progress', {done: done, total: MODS.length})}),
       done ? h('p', {}, link('_complete', t('home_results'))) : null,
       h('h2', {text: t('home_modules')}),
-      h('ol', {class: 'qr-mods'}, MODS.map(function (m) {
+      h('ol', {class: 'qr-mods'}, MODS.map(m => {
         return h('li', {class: 'qr-mod'}, [h('h3', {}, link(m.id, m.title)), h('p', {text: m.description}),
           h('p', {class: 'qr-meta'}, [t('module_minutes', {minutes: m.minutes}), ' · ', badge(m)])]);
       }))]];
   }
 
   function vModule(R) {
-    var m = R.m, x = st(m), i = MODS.indexOf(m), next = m.pages.findIndex(function (p, k) { return !x.v[k]; });
+    var m = R.m, x = st(m), i = MODS.indexOf(m), next = m.pages.findIndex((p, k) => !x.v[k]);
     var target = next >= 0 ? m.id + '/' + m.pages[next].id : afterPages(m)[0];
     return [m.title, [MODS.length > 1 ? h('p', {class: 'qr-kicker', text: t('module_position',
       {current: i + 1, total: MODS.length})}) : null, H1(m.title), h('p', {class: 'qr-lead', text: m.description}),
     h('p', {class: 'qr-meta'}, [t('module_minutes', {minutes: m.minutes}), ' · ', badge(m)]),
     m.objectives.length ? [h('h2', {text: t('module_objectives')}),
-      h('ul', {}, m.objectives.map(function (o) { return h('li', {text: o.text}); }))] : null,
+      h('ul', {}, m.objectives.map(o => h('li', {text: o.text})))] : null,
     h('h2', {text: t('module_contents')}),
-    h('ol', {class: 'qr-toc'}, m.pages.map(function (p) { return h('li', {}, link(m.id + '/' + p.id, p.title)); })
-      .concat(m.quiz || m.survey ? h('li', {}, link(afterPages(m)[0], t(m.quiz ? 'quiz_title' : 'survey_title'))) : [])),
+    h('ol', {class: 'qr-toc'}, [m.pages.map(p => h('li', {}, link(m.id + '/' + p.id, p.title))),
+      m.quiz || m.survey ? h('li', {}, link(afterPages(m)[0], t(m.quiz ? 'quiz_title' : 'survey_title'))) : null]),
     h('p', {}, link(target, t(x.v.some(Boolean) ? 'module_continue' : 'module_start'), 'qr-btn'))]];
   }
 
@@ -289,18 +277,18 @@
     if (!RO) st(m).v[i] = true;
     call('pageViewed', m, p);
     var body = h('div', {class: 'qr-content', html: p.html});
-    [].forEach.call(body.querySelectorAll('a[href^="#/"]'), function (a) {
+    body.querySelectorAll('a[href^="#/"]').forEach(a => {
       if (!mod(a.getAttribute('href').split('/')[1])) a.removeAttribute('href'); // module not in this package
     });
-    [].forEach.call(body.querySelectorAll('a[target=_blank]'), function (a) {
+    body.querySelectorAll('a[target=_blank]').forEach(a => {
       a.append(h('span', {class: 'qr-vh', text: ' ' + t('page_new_window')}));
     });
-    [].forEach.call(body.querySelectorAll('table'), function (tb) {
+    body.querySelectorAll('table').forEach(tb => {
       var cap = tb.querySelector('caption'), wrap = h('div', {class: 'qr-table', role: 'region', tabindex: '0',
         'aria-label': cap ? cap.textContent : t('page_table')});
       tb.replaceWith(wrap);
       wrap.append(tb);
-      [].forEach.call(tb.querySelectorAll('th'), function (c) { // an empty corner cell heads nothing
+      tb.querySelectorAll('th').forEach(c => { // an empty corner cell heads nothing
         if (!c.textContent.trim()) c.replaceWith(h('td'));
       });
     });
@@ -326,7 +314,7 @@
     } else {
       body.push(h('p', {text: max ? t('quiz_attempt', {attempt: Math.max(x.a, 1), max: max}) : ''}),
         x.a ? h('p', {}, link(m.id + '/_quiz/' + (k + 1), t('quiz_continue'), 'qr-btn'))
-          : h('p', {}, btn(t('quiz_start'), function () { start(m); })));
+          : h('p', {}, btn(t('quiz_start'), () => { start(m); })));
     }
     return [t('quiz_title'), body];
   }
@@ -339,7 +327,7 @@
       ? [{id: 'true', text: t('quiz_true')}, {id: 'false', text: t('quiz_false')}] : q.choices;
     var fs = h('fieldset', {class: 'qr-q', 'aria-describedby': 'qr-hint'}, [h('legend', {text: q.prompt}),
       h('p', {id: 'qr-hint', class: 'qr-hint', text: t(multi ? 'quiz_choose_many' : 'quiz_choose_one')}),
-      choices.map(function (c) {
+      choices.map(c => {
         return h('label', {class: 'qr-opt'}, [h('input', {type: multi ? 'checkbox' : 'radio', name: 'qr-' + q.id,
           value: c.id}), h('span', {text: c.text})]);
       })]);
@@ -347,7 +335,7 @@
     var next = i < n - 1 ? link(m.id + '/_quiz/' + (i + 2), t('quiz_next'), 'qr-btn')
       : link(m.id + '/_result', t('quiz_see_result'), 'qr-btn');
     function lock(resp) {
-      [].forEach.call(fs.querySelectorAll('input'), function (e) {
+      fs.querySelectorAll('input').forEach(e => {
         e.checked = !!resp && resp.indexOf(e.value) >= 0;
         e.disabled = true;
       });
@@ -362,12 +350,12 @@
     }
     function check(ev) {
       ev.preventDefault();
-      var resp = [].map.call(fs.querySelectorAll('input:checked'), function (e) { return e.value; });
+      var resp = [].map.call(fs.querySelectorAll('input:checked'), e => e.value);
       if (!resp.length) { fb.className = 'qr-fb qr-bad'; fb.textContent = t('quiz_no_answer'); return; }
       x.q[i] = resp;
       call('quizAnswered', m, q, {response: resp, correct: same(resp, q.correct), attempt: x.a});
       if (answered(x) == n) {
-        x.c = all.filter(function (qq, j) { return same(x.q[j], qq.correct); }).length;
+        x.c = all.filter((qq, j) => same(x.q[j], qq.correct)).length;
         if (x.c / n >= m.masteryScore - 1e-9) x.r = 'p'; else if (m.maxAttempts && x.a >= m.maxAttempts) x.r = 'f';
       }
       loc = m.id + (i < n - 1 ? '/_quiz/' + (i + 2) : '/_result'); // resume after this answer
@@ -390,10 +378,10 @@
         : x.r == 'f' ? h('p', {class: 'qr-fb qr-bad', text: t('quiz_failed_final')})
           : [h('p', {class: 'qr-fb qr-bad', text: t('quiz_retry_info', {mastery: pct(m.masteryScore)})}),
             m.maxAttempts ? h('p', {text: t('quiz_attempts_left', {count: left})}) : null,
-            RO ? null : h('p', {class: 'qr-actions'}, [btn(t('quiz_retry'), function () { start(m); }),
+            RO ? null : h('p', {class: 'qr-actions'}, [btn(t('quiz_retry'), () => { start(m); }),
               link(m.id, t('quiz_review_pages'), 'qr-btn qr-sec')])],
       h('h2', {text: t('quiz_your_answers')}),
-      h('ol', {class: 'qr-answers'}, qs(m).map(function (q, j) {
+      h('ol', {class: 'qr-answers'}, qs(m).map((q, j) => {
         var ok = x.q[j] && same(x.q[j], q.correct);
         return h('li', {}, [link(m.id + '/_quiz/' + (j + 1), q.prompt), ' ',
           h('span', {class: 'qr-st qr-st-' + (ok ? 'ok' : 'bad'), text: t(ok ? 'quiz_correct' : 'quiz_incorrect')})]);
@@ -403,25 +391,27 @@
 
   function vSurvey(R) {
     var m = R.m, x = st(m), sv = m.survey;
-    if (x.d) return [m.title, [kicker(m), H1(t('survey_title')), h('p', {text: t('survey_thanks')}), pager(null, nextOf(m))]];
+    if (x.d) {
+      return [m.title, [kicker(m), H1(t('survey_title')), h('p', {text: t('survey_thanks')}), pager(null, nextOf(m))]];
+    }
     var err = h('p', {class: 'qr-err', role: 'alert'});
-    var sets = sv.items.map(function (it, k) {
+    var sets = sv.items.map((it, k) => {
       return h('fieldset', {class: 'qr-likert'}, [h('legend', {text: it.text}), h('div', {class: 'qr-scale'},
-        sv.scale.concat(0).map(function (v) {
+        sv.scale.concat(0).map(v => {
           return h('label', {class: 'qr-opt'}, [h('input', {type: 'radio', name: 'qr-s-' + it.id, value: v,
             disabled: RO, checked: x.s[k] === v}), h('span', {text: t(v ? 'likert_' + v : 'likert_none')})]);
         }))]);
     });
     function submit(ev) {
       ev.preventDefault();
-      var vals = sets.map(function (fs) { var c = fs.querySelector(':checked'); return c ? +c.value : undefined; });
-      var miss = vals.map(function (v, k) { return v == null ? k : -1; }).filter(function (k) { return k >= 0; });
+      var vals = sets.map(fs => { var c = fs.querySelector(':checked'); return c ? +c.value : undefined; });
+      var miss = vals.map((v, k) => v == null ? k : -1).filter(k => k >= 0);
       if (miss.length) {
         err.textContent = t('survey_missing', {count: miss.length});
         sets[miss[0]].querySelector('input').focus();
         return;
       }
-      vals.forEach(function (v, k) { call('surveyAnswered', m, sv.items[k], v || null); });
+      vals.forEach((v, k) => { call('surveyAnswered', m, sv.items[k], v || null); });
       x.d = 1;
       if (L.options.recordSurveyInLms) x.s = vals;
       sync();
@@ -435,7 +425,7 @@
 
   function vComplete() {
     var c = courseRes(), total = 0, cert = null;
-    var rows = MODS.map(function (m) {
+    var rows = MODS.map(m => {
       total += st(m).t;
       return h('tr', {}, [h('th', {scope: 'row', text: m.title}), h('td', {text: status(m)}),
         h('td', {text: scoreText(m) || '–'}), h('td', {text: minutes(st(m).t)})]);
@@ -448,19 +438,20 @@
         h('p', {class: 'qr-cert-course', text: D.course.title}),
         h('p', {text: t('cert_date', {date: intl(Intl.DateTimeFormat, {dateStyle: 'long', timeZone: 'UTC'})
           .format(day)})})]),
-      INFO.learnerName ? null : h('p', {class: 'qr-name qr-noprint'}, [h('label', {for: 'qr-name', text: t('cert_name_label')}),
-        h('input', {id: 'qr-name', type: 'text', autocomplete: 'name', oninput: function (e) {
+      INFO.learnerName ? null : h('p', {class: 'qr-name qr-noprint'}, [
+        h('label', {for: 'qr-name', text: t('cert_name_label')}),
+        h('input', {id: 'qr-name', type: 'text', autocomplete: 'name', oninput: e => {
           name.textContent = e.target.value;
         }})]),
-      h('p', {class: 'qr-noprint'}, btn(t('cert_print'), function () { window.print(); }))];
+      h('p', {class: 'qr-noprint'}, btn(t('cert_print'), () => { window.print(); }))];
     }
     return [t('complete_title'), [H1(t('complete_title')),
       h('p', {class: 'qr-lead', text: t(c.passed ? 'complete_passed' : c.passed === false ? 'complete_failed'
         : c.completed ? 'complete_completed' : 'complete_incomplete')}),
-      h('div', {class: 'qr-table', role: 'region', tabindex: '0', 'aria-labelledby': 'qr-sum'}, h('table', {class: 'qr-sum'}, [
+      h('div', {class: 'qr-table', role: 'region', tabindex: '0', 'aria-labelledby': 'qr-sum'}, h('table', {}, [
         h('caption', {id: 'qr-sum', text: t('complete_summary')}),
         h('thead', {}, h('tr', {}, ['complete_module', 'complete_status', 'complete_score', 'complete_time']
-          .map(function (k) { return h('th', {scope: 'col', text: t(k)}); }))),
+          .map(k => h('th', {scope: 'col', text: t(k)})))),
         h('tbody', {}, rows),
         h('tfoot', {}, h('tr', {}, [h('th', {scope: 'row', colspan: '3', text: t('complete_total')}),
           h('td', {text: minutes(total)})]))])),
@@ -470,10 +461,10 @@
   function vResume() {
     var saved = INFO.location || '';
     show(t('resume_title'), [H1(t('resume_title')), h('p', {text: t('resume_text')}), h('p', {class: 'qr-actions'}, [
-      btn(t('resume_continue'), function () { go(mod(saved.split('/')[0]) || saved == '_complete' ? saved : ''); }),
-      btn(t('resume_restart'), function () {
+      btn(t('resume_continue'), () => { go(mod(saved.split('/')[0]) || saved == '_complete' ? saved : ''); }),
+      btn(t('resume_restart'), () => {
         // Back to the beginning; final results stay, since the LMS has recorded them.
-        MODS.forEach(function (m) {
+        MODS.forEach(m => {
           var x = st(m), y = blank();
           y.t = x.t;
           if (x.r) { y.r = x.r; y.c = x.c; y.a = x.a; y.q = x.q; }
@@ -490,7 +481,7 @@
     L = window.QR_LAUNCH || {runtime: 'standalone', scope: null};
     L.options = L.options || {};
     var root = document.getElementById('qr') || document.body;
-    MODS = D && D.schema == 1 ? (L.scope ? D.modules.filter(function (m) { return m.id == L.scope; }) : D.modules) : [];
+    MODS = D && D.schema == 1 ? (L.scope ? D.modules.filter(m => m.id == L.scope) : D.modules) : [];
     if (!MODS.length) {
       root.textContent = 'This course cannot start: ' + (D ? 'no module "' + L.scope + '"' : 'data.js is missing') +
         ' (QR_DATA schema 1 expected).';
@@ -502,13 +493,13 @@
     document.documentElement.dir = D.lang.dir;
     notes = h('div', {class: 'qr-notes', role: 'status'});
     main = h('main', {id: 'qr-main', class: 'qr-wrap', tabindex: '-1'});
-    root.replaceChildren(h('a', {class: 'qr-skip', href: '#qr-main', text: t('app_skip'), onclick: function (e) {
+    root.replaceChildren(h('a', {class: 'qr-skip', href: '#qr-main', text: t('app_skip'), onclick: e => {
       e.preventDefault();
       main.querySelector('h1').focus();
     }}), h('header', {class: 'qr-head'}, [h('div', {class: 'qr-wrap qr-bar'}, link('', D.course.title, 'qr-brand')),
       h('div', {class: 'qr-wrap'}, notes)]), main);
     S = {};
-    MODS.forEach(function (m) { S[m.id] = blank(); });
+    MODS.forEach(m => { S[m.id] = blank(); });
     var ctx = {data: D, launch: L, log: log, notify: notify, t: t};
     try {
       A = RT[L.runtime || 'standalone'](ctx);
@@ -523,12 +514,12 @@
     var saved = INFO.state ? dec(INFO.state) : null;
     if (INFO.state && !saved) log('saved state not understood, starting afresh: ' + String(INFO.state).slice(0, 40));
     if (saved) { doneDay = saved.day; S = saved.state; }
-    MODS.forEach(function (m) { seen[m.id] = resKey(m); });
+    MODS.forEach(m => { seen[m.id] = resKey(m); });
     if (INFO.standalone) notify(t('notice_standalone'));
     if (RO) notify(t('notice_review'));
     if (INFO.notice) notify(INFO.notice);
-    addEventListener('hashchange', function () { first = false; render(); });
-    document.addEventListener('visibilitychange', function () {
+    addEventListener('hashchange', () => { first = false; render(); });
+    document.addEventListener('visibilitychange', () => {
       if (document.visibilityState == 'hidden') { save(); vis = false; } else { vis = true; last = Date.now(); }
     });
     addEventListener('pagehide', finish);
@@ -540,23 +531,23 @@
   }
 
   // Standalone runtime: no LMS (web export, or a package opened outside an LMS); state kept in localStorage.
-  QR.registerRuntime('standalone', function (ctx) {
+  QR.registerRuntime('standalone', ctx => {
     var key = 'qr:' + ctx.data.course.id + ':' + ctx.data.lang.code + ':' + (ctx.launch.scope || '*'), ls = null;
     try { ls = window.localStorage; ls.getItem(key); } catch (e) { ls = null; }
     return {
-      start: function () {
+      start: () => {
         var v = null;
         try { v = JSON.parse(ls && ls.getItem(key)); } catch (e) { ctx.log('stored progress unreadable: ' + e); }
         return {state: v && v.s, location: v && v.l, mode: 'normal', credit: true, standalone: true,
           learnerName: null, notice: ls ? null : ctx.t('notice_storage')};
       },
-      save: function (s, l) { if (ls) ls.setItem(key, JSON.stringify({s: s, l: l})); },
-      finish: function () {}
+      save: (s, l) => { if (ls) ls.setItem(key, JSON.stringify({s: s, l: l})); },
+      finish: () => {}
     };
   });
 
   // The suspend-data codec, for tests and tools: encode(state, day) with state = {module id: blank()-shaped},
   // decode(string) -> {day, state}.
   QR.codec = {encode: enc, decode: dec};
-  document.addEventListener('DOMContentLoaded', function () { boot().catch(function (e) { log('start: ' + e); }); });
+  document.addEventListener('DOMContentLoaded', () => { boot().catch(e => { log('start: ' + e); }); });
 })();
