@@ -34,6 +34,7 @@ LAUNCH_PAGES: dict[str, tuple[str, str | None, dict[str, Any]]] = {
     "record.html": ("record", None, {}),
     "scope.html": ("record", "rights", {}),
     "survey-lms.html": ("record", None, {"recordSurveyInLms": True}),
+    "no-adapter.html": ("scorm12", None, {}),  # the page names a runtime whose adapter is not loaded
 }
 
 

@@ -110,3 +110,26 @@ def test_navigation_works_from_file_url(player, site):
     expect(page.locator("main h1")).to_have_text("What are human rights?")
     page.get_by_role("link", name="Next").click()
     expect(page.locator("main h1")).to_have_text("The convention")
+
+
+def test_runtime_that_fails_to_start_falls_back_to_standalone(player, ui):
+    """When the launch names a runtime that cannot start, the course still runs and says it is not recorded."""
+    page = player.page
+    player.open("en/no-adapter.html")
+    notes = page.get_by_role("status").first
+    expect(notes).to_contain_text(ui["notice_fallback"])
+    expect(notes).to_contain_text(ui["notice_standalone"])
+    player.go("rights/what")
+    page.reload()
+    expect(page.locator("main h1")).to_have_text(ui["resume_title"])
+
+
+def test_browser_without_storage_says_progress_is_lost(player, ui):
+    """If the browser refuses localStorage, the course runs and warns that progress will be lost."""
+    page = player.page
+    page.add_init_script("""Object.defineProperty(window, 'localStorage', {
+        get() { throw new DOMException('storage is disabled', 'SecurityError'); }})""")
+    player.open("en/index.html", "rights/what")
+    expect(page.get_by_role("status").first).to_contain_text(ui["notice_storage"])
+    page.get_by_role("link", name=ui["nav_next"]).click()
+    expect(page.locator("main h1")).to_have_text("The convention")
