@@ -58,7 +58,7 @@ class LiveLrs:
     """The project's LRS on a fresh SQLite file, served over HTTP from a thread."""
 
     def __init__(self, folder: Path) -> None:
-        from werkzeug.serving import WSGIRequestHandler, make_server
+        from werkzeug.serving import WSGIRequestHandler
 
         class Quiet(WSGIRequestHandler):
             def log_request(self, *args: Any) -> None:
@@ -71,15 +71,32 @@ class LiveLrs:
         engine.dispose()
         self.app = create_app({"DATABASE_URL": url, "SQLITE_SYNCHRONOUS": "NORMAL", "TESTING": True,
                                "PSEUDONYM_KEY": PSEUDONYM_KEY})
-        self._server = make_server("127.0.0.1", 0, self.app, threaded=True, request_handler=Quiet)
+        self._handler = Quiet
+        self._serve(0)
         self.origin = f"http://127.0.0.1:{self._server.server_port}"
         self.url = f"{self.origin}/xapi/"
+        self.admin = self.credential("all", "launch", tenant="lms-test")
+
+    def _serve(self, port: int) -> None:
+        from werkzeug.serving import make_server
+
+        self._server = make_server("127.0.0.1", port, self.app, threaded=True, request_handler=self._handler)
         self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
         self._thread.start()
-        self.admin = self.credential("all", "launch", tenant="lms-test")
+
+    def go_down(self) -> None:
+        """Stop answering: the port refuses connections (a server that is down), the database stays."""
+        self._server.shutdown()
+        self._server.server_close()
+        self._thread.join(timeout=10)
+
+    def come_back(self) -> None:
+        """Answer again, on the same address."""
+        self._serve(int(self.origin.rsplit(":", 1)[1]))
 
     def stop(self) -> None:
         self._server.shutdown()
+        self._server.server_close()
         self._thread.join(timeout=10)
         self.app.extensions["lrs.db"].dispose()
 
@@ -170,6 +187,7 @@ class Site:
                                           '<title>LMS</title></head><body><h1>Back in the LMS</h1></body></html>')
         if SCORM_AGAIN.is_file():
             (root / "scorm-again.js").write_bytes(SCORM_AGAIN.read_bytes())
+        (root / "host.html").write_text(HOST_HTML, encoding="utf-8")
         handler = functools.partial(_QuietHandler, directory=str(root))
         self._httpd = ThreadingHTTPServer(("127.0.0.1", 0), handler)
         self.origin = f"http://127.0.0.1:{self._httpd.server_port}"
@@ -189,6 +207,30 @@ class Site:
         self._httpd.shutdown()
         self._httpd.server_close()
         self._thread.join()
+
+
+# An LMS page that gives a framed SCO scorm-again's API, seeded with HOST.cmi (SCORM version HOST.version).
+HOST_HTML = """<!DOCTYPE html>
+<html lang="en"><head><meta charset="utf-8"><title>LMS</title><link rel="icon" href="data:,">
+<script src="/scorm-again.js"></script></head>
+<body><iframe name="sco" title="Course" style="width:1000px;height:700px"></iframe>
+<script>
+  var H = window.HOST, v12 = H.version === '1.2';
+  var api = v12 ? new Scorm12API({logLevel: 5}) : new Scorm2004API({logLevel: 5});
+  api.loadFromJSON(H.cmi, '');
+  window[v12 ? 'API' : 'API_1484_11'] = api;
+  document.querySelector('iframe').src = H.sco;
+</script></body></html>
+"""
+
+
+def scorm_cmi(version: str, learner_id: str) -> dict[str, Any]:
+    """The CMI data of a first launch (SCORM 1.2 RTE 3.4, 2004 RTE 4.2) of learner ``learner_id``."""
+    if version == "1.2":
+        return {"core": {"student_id": learner_id, "student_name": "Haddad, Lina", "credit": "credit",
+                         "lesson_mode": "normal", "entry": "ab-initio", "lesson_status": "not attempted"}}
+    return {"learner_id": learner_id, "learner_name": "Haddad, Lina", "credit": "credit", "mode": "normal",
+            "entry": "ab-initio", "completion_status": "unknown"}
 
 
 class _QuietHandler(SimpleHTTPRequestHandler):
@@ -298,8 +340,12 @@ def _wrong(question: dict[str, Any]) -> list[str]:
     return [next(i for i in ids if i not in question["correct"])]
 
 
-def wait_until(check: Callable[[], Any], timeout: float = 20.0, what: str = "condition") -> Any:
-    """Poll ``check`` until it returns something truthy; fail after ``timeout`` seconds."""
+def wait_until(check: Callable[[], Any], timeout: float = 20.0, what: str = "condition", page: Any = None) -> Any:
+    """Poll ``check`` until it returns something truthy; fail after ``timeout`` seconds.
+
+    With ``page``, wait through Playwright, so the route handlers of the test keep running meanwhile (the sync
+    API runs them only inside its own calls).
+    """
     deadline = time.monotonic() + timeout
     while True:
         value = check()
@@ -307,7 +353,10 @@ def wait_until(check: Callable[[], Any], timeout: float = 20.0, what: str = "con
             return value
         if time.monotonic() > deadline:
             raise AssertionError(f"timed out waiting for {what}")
-        time.sleep(0.2)
+        if page is not None:
+            page.wait_for_timeout(200)
+        else:
+            time.sleep(0.2)
 
 
 # ---- fixtures (imported by tests/xapi/conftest.py and tests/cmi5/conftest.py) --------------------------------

@@ -65,11 +65,11 @@
     this.q = old && old.s || [];
     if (this.q.length) this.flush();
   };
-  C.save = function (closed) { write(this.qk, this.q.length && {m: this.meta, s: this.q, closed: closed}); };
+  C.save = function () { write(this.qk, this.q.length && {m: this.meta, s: this.q}); };
   C.send = function (statements) {
     this.q = this.q.concat(statements);
     this.save();
-    return this.flush();
+    return this.fails ? Promise.resolve(this.q.length) : this.flush(); // while backing off, the retry sends them
   };
   C.aside = function (st, r, why) {
     var a = read(this.ak) || {m: this.meta, s: []};
@@ -121,16 +121,15 @@
     this.timer = setTimeout(() => this.flush(), wait);
   };
   // The page closes: send the rest with keepalive (64 KiB at most; no answer can be read). A keep queue stays (the
-  // LRS takes an equivalent resend as the same); another stays, marked closed, only if something was wrong.
+  // LRS takes an equivalent resend as the same); another stays only if the LRS was failing.
   C.close = function () {
     var n = this.q.length;
     clearTimeout(this.timer);
     while (JSON.stringify(this.q.slice(0, n)).length * 3 > 6e4) n >>= 1; // one request, in order; UTF-8 <= 3x
     if (n) this.req('POST', 'statements', null, this.q.slice(0, n), null, true);
     if (this.keep || !this.q.length) return;
-    var ok = !this.fails && navigator.onLine !== false;
-    if (ok) this.q = this.q.slice(n);
-    this.save(!ok);
+    if (!this.fails && navigator.onLine !== false) this.q = this.q.slice(n);
+    this.save();
   };
 
   // ---- statements from the player's events: o = {client, actor, registration, root (launched activity), scope,

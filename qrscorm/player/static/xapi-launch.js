@@ -22,8 +22,7 @@
     for (var i = localStorage.length; i--;) {
       var k = localStorage.key(i), old = k.indexOf(P + 'q:' + prefix) == 0 && k != this.qk && X.read(k);
       if (!old || old.m.keep) continue;
-      old.s.forEach(st => this.aside(st, {status: old.closed ? 'unconfirmed' : 'unsent', text: ''},
-        old.closed ? 'sent as its session closed, unconfirmed' : 'its session ended before sending'));
+      old.s.forEach(st => this.aside(st, {status: 'unsent', text: ''}, 'its session ended while the LRS was unreachable'));
       X.write(k, null);
     }
   };
@@ -68,13 +67,14 @@
     return false;
   };
 
-  // Tell the learner of set-aside records, with a link to the diagnostics page.
-  X.reporter = ctx => function (n) {
-    ctx.notify(ctx.t('records_set_aside', {count: n}));
-    var p = document.querySelector('.qr-notes p:last-child'), a = document.createElement('a');
-    a.href = 'player/diagnostics.html';
-    a.target = '_blank';
-    a.textContent = ctx.t('records_details');
-    if (p) p.append(' ', a);
+  // Tell the learner of set-aside records (one notice, kept up to date), with a link to the diagnostics page.
+  X.reporter = ctx => {
+    var p;
+    return function (n) {
+      if (!p) { ctx.notify(''); p = document.querySelector('.qr-notes p:last-child') || document.createElement('p'); }
+      var a = Object.assign(document.createElement('a'), {href: 'player/diagnostics.html', target: '_blank',
+        textContent: ctx.t('records_details')});
+      p.replaceChildren(ctx.t('records_set_aside', {count: n}) + ' ', a);
+    };
   };
 })();
