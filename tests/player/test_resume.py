@@ -5,6 +5,7 @@ Continuing lands on the same page with the quiz answers kept.
 
 from __future__ import annotations
 
+import json
 import re
 
 import pytest
@@ -99,3 +100,20 @@ def test_resume_with_lms_state_and_bookmark(player, ui):
     page.goto(player.server + "/en/record.html")
     page.get_by_role("button", name=ui["resume_continue"]).click()
     expect(page.locator("main h1")).to_have_text("The convention")
+
+
+def test_resume_settles_an_attempt_saved_unscored(player, ui):
+    """An attempt saved with every answer but no score is scored on resume, not left stuck.
+
+    Such a state comes from a crash between two writes; the quiz must not bounce between its views.
+    """
+    page = player.page
+    saved = {"state": "QR1;rights,,7,3c,1,,b.ac.f", "location": "rights/_quiz/3"}
+    page.add_init_script(f"localStorage.setItem('qr-record:saved', {json.dumps(json.dumps(saved))})")
+    player.open("en/record.html")
+    page.get_by_role("button", name=ui["resume_continue"]).click()
+    player.go("rights/_quiz")
+    expect(page.locator("main h1")).to_have_text(ui["quiz_title"])
+    player.go("rights/_result")
+    expect(page.get_by_text("You answered 2 of 3 questions correctly (66%).")).to_be_visible()
+    expect(page.get_by_text(ui["quiz_passed"])).to_be_visible()

@@ -82,6 +82,13 @@
   function score(sc) { return {scaled: sc, raw: sc == null ? null : floor(sc * 100, 100), min: 0, max: 100}; }
   function pct(n) { return Math.floor(n * 100 + 1e-6); }
 
+  // Score a finished attempt: correct answers, and the verdict once it is final.
+  function settle(m, x) {
+    var all = qs(m);
+    x.c = all.filter((q, j) => same(x.q[j], q.correct)).length;
+    if (x.c / all.length >= m.masteryScore - 1e-9) x.r = 'p';
+    else if (m.maxAttempts && x.a >= m.maxAttempts) x.r = 'f';
+  }
   function modRes(m) {
     var x = st(m), f = m.quiz ? !!x.r : m.survey ? !!x.d : m.pages.every((p, i) => x.v[i]);
     return Object.assign({completed: f, passed: m.quiz && f ? x.r == 'p' : null, final: f,
@@ -135,6 +142,7 @@
         x.s = (f[7] || '').split('').map(c => /[0-5]/.test(c) ? +c : undefined);
       }
       if (x.r && x.c < 0) x.r = '';
+      if (x.a && !x.r && n && answered(x) == n) settle(m, x); // every answer kept but not scored: score it
     });
     return {day: parseInt(head[1] || '0', 36) || 0, state: out};
   }
@@ -354,10 +362,7 @@
       if (!resp.length) { fb.className = 'qr-fb qr-bad'; fb.textContent = t('quiz_no_answer'); return; }
       x.q[i] = resp;
       call('quizAnswered', m, q, {response: resp, correct: same(resp, q.correct), attempt: x.a});
-      if (answered(x) == n) {
-        x.c = all.filter((qq, j) => same(x.q[j], qq.correct)).length;
-        if (x.c / n >= m.masteryScore - 1e-9) x.r = 'p'; else if (m.maxAttempts && x.a >= m.maxAttempts) x.r = 'f';
-      }
+      if (answered(x) == n) settle(m, x);
       loc = m.id + (i < n - 1 ? '/_quiz/' + (i + 2) : '/_result'); // resume after this answer
       sync();
       lock(resp);
