@@ -9,12 +9,13 @@ queue for the xAPI-based ones; SCORM packages built to forward statements add ``
 
 from __future__ import annotations
 
+import functools
 import json
 import re
 from importlib import resources
 from typing import Any
 
-from jinja2 import Environment, PackageLoader, StrictUndefined
+from jinja2 import Environment, PackageLoader, StrictUndefined, Template
 from markupsafe import Markup
 
 # Runtime -> the adapter files it adds to the core, in load order.
@@ -69,9 +70,16 @@ def render_index(*, lang: str, dir: str, title: str, scripts: list[str], styles:
     runtime = launch.get("runtime")
     if not isinstance(runtime, str) or not _RUNTIME_NAME.fullmatch(runtime):
         raise ValueError(f"launch runtime must be a runtime name such as 'scorm12', not {runtime!r}")
-    env = Environment(loader=PackageLoader(__package__, "templates"), autoescape=True, undefined=StrictUndefined,
-                      keep_trailing_newline=True)
     text = json.dumps(launch, ensure_ascii=False, separators=(",", ":"), sort_keys=True)
     launch_json = Markup("".join(_SCRIPT_ESCAPES.get(c, c) for c in text))
-    return env.get_template("index.html.j2").render(lang=lang, dir=dir, title=title, scripts=scripts,
-                                                    styles=styles, launch_json=launch_json)
+    return _index_template().render(lang=lang, dir=dir, title=title, scripts=scripts, styles=styles,
+                                    launch_json=launch_json)
+
+
+@functools.cache
+def _index_template() -> Template:
+    # Compiled once per process: a build renders one launch page per package (hundreds), and compiling the
+    # template took most of the time of a rebuild that changes nothing.
+    env = Environment(loader=PackageLoader(__package__, "templates"), autoescape=True, undefined=StrictUndefined,
+                      keep_trailing_newline=True)
+    return env.get_template("index.html.j2")
