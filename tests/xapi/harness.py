@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import base64
 import functools
+import hashlib
 import json
 import threading
 import time
@@ -61,10 +62,13 @@ class LiveLrs:
         from werkzeug.serving import WSGIRequestHandler
 
         class Quiet(WSGIRequestHandler):
+            protocol_version = "HTTP/1.0"  # a connection per request, so go_down() refuses the very next one
+
             def log_request(self, *args: Any) -> None:
                 pass
 
-        url = f"sqlite:///{folder / 'lrs.sqlite3'}"
+        folder.mkdir(parents=True, exist_ok=True)
+        url = self.db_url = f"sqlite:///{folder / 'lrs.sqlite3'}"
         config = {**DEFAULTS, "SQLITE_SYNCHRONOUS": "NORMAL"}
         engine = make_engine(url, config)
         upgrade(engine)
@@ -100,13 +104,14 @@ class LiveLrs:
         self._thread.join(timeout=10)
         self.app.extensions["lrs.db"].dispose()
 
-    def credential(self, *scopes: str, tenant: str = "lms-test", pseudonymise: bool = False) -> tuple[str, str]:
-        """``(key, secret)`` of a new ordinary credential of ``tenant`` (created when needed)."""
+    def credential(self, *scopes: str, tenant: str = "lms-test", pseudonymise: bool = False,
+                   kind: str = "university") -> tuple[str, str]:
+        """``(key, secret)`` of a new ordinary credential of ``tenant`` (created, of ``kind``, when needed)."""
         with self.app.extensions["lrs.db"].write() as session:
             row = session.scalar(select(Tenant).where(Tenant.name == tenant))
             if row is None:
-                row = Tenant(name=tenant, kind="university", country="GH", pseudonymise=pseudonymise,
-                             created_us=now_us())
+                row = Tenant(name=tenant, kind=kind, country="" if kind == "who" else "GH",
+                             pseudonymise=pseudonymise, created_us=now_us())
                 session.add(row)
                 session.flush()
             credential, secret = create_credential(session, row, scopes)
@@ -128,13 +133,14 @@ class LiveLrs:
         assert response.status_code == 200, response.text
         return dict(response.json())
 
-    def remote(self) -> RemoteLRS:
-        key, secret = self.admin
+    def remote(self, credential: tuple[str, str] | None = None) -> RemoteLRS:
+        key, secret = credential or self.admin
         return RemoteLRS(version="1.0.3", endpoint=self.url, username=key, password=secret)
 
-    def statements(self, registration: str | None = None, **query: Any) -> list[Any]:
+    def statements(self, registration: str | None = None, credential: tuple[str, str] | None = None,
+                   **query: Any) -> list[Any]:
         """Every statement of ``registration`` (or matching ``query``), oldest stored first, read with tincan."""
-        lrs = self.remote()
+        lrs = self.remote(credential)
         if registration:
             query["registration"] = registration
         answer = lrs.query_statements({"ascending": "true", "limit": 500, **query})
@@ -196,7 +202,8 @@ class Site:
 
     def unzip(self, package: Path) -> str:
         """Unzip ``package`` once; return the URL of its folder (ends with /)."""
-        name = f"{package.parent.parent.name}-{package.parent.name}-{package.stem}"
+        digest = hashlib.sha1(str(package.resolve()).encode()).hexdigest()[:10]
+        name = f"{digest}-{package.stem}"
         folder = self.root / "pkg" / name
         if not folder.exists():
             with zipfile.ZipFile(package) as archive:
@@ -257,19 +264,23 @@ def new_actor(home: str = "https://lms.example.org") -> dict[str, Any]:
 # ---- the learner --------------------------------------------------------------------------------------------
 
 class Learner:
-    """Drives the player in one page: pages, quiz (right or wrong on purpose), survey, leaving."""
+    """Drives the player in one page, or in a frame of it (``view``): pages, quiz (right or wrong on purpose),
+    survey, leaving."""
 
-    def __init__(self, page: Any) -> None:
+    def __init__(self, page: Any, view: Any = None) -> None:
         self.page = page
+        self.view = view or page
         self.errors: list[str] = []
         self.logs: list[str] = []
         page.on("pageerror", lambda err: self.errors.append(str(err)))
         page.on("console", lambda msg: self.logs.append(msg.text))
 
-    def open(self, url: str) -> None:
-        self.page.goto(url)
-        self.page.locator("main h1").wait_for()
-        self._data = dict(self.page.evaluate("window.QR_DATA"))
+    def open(self, url: str | None = None) -> None:
+        """Load ``url`` (or wait for the view to load) until the player shows a view."""
+        if url:
+            self.page.goto(url)
+        self.view.locator("main h1").wait_for()
+        self._data = dict(self.view.evaluate("window.QR_DATA"))
 
     def data(self) -> dict[str, Any]:
         """The course data of the package (QR_DATA), as the page had it when opened."""
@@ -279,12 +290,12 @@ class Learner:
         return next(m for m in self.data()["modules"] if m["id"] == module_id)
 
     def go(self, route: str) -> None:
-        self.page.evaluate("r => { location.hash = '#/' + r; }", route)
-        self.page.wait_for_function("r => location.hash === '#/' + r", arg=route)
-        self.page.locator("main h1").wait_for()
+        self.view.evaluate("r => { location.hash = '#/' + r; }", route)
+        self.view.wait_for_function("r => location.hash === '#/' + r", arg=route)
+        self.view.locator("main h1").wait_for()
 
     def h1(self) -> str:
-        return str(self.page.locator("main h1").inner_text())
+        return str(self.view.locator("main h1").inner_text())
 
     def read_pages(self, module_id: str, count: int | None = None) -> None:
         for page in self.module(module_id)["pages"][:count]:
@@ -293,39 +304,39 @@ class Learner:
     def take_quiz(self, module_id: str, right: int) -> None:
         """Start (or retry) the quiz and answer it, the first ``right`` questions correctly; ends on the result."""
         questions = self.module(module_id)["quiz"]["questions"]
-        self.page.evaluate("r => { location.hash = '#/' + r; }", f"{module_id}/_quiz")
+        self.view.evaluate("r => { location.hash = '#/' + r; }", f"{module_id}/_quiz")
         # after a finished attempt the quiz page sends the learner to the result, which offers a retry
-        self.page.wait_for_function("m => ['#/' + m + '/_quiz', '#/' + m + '/_result'].includes(location.hash)",
+        self.view.wait_for_function("m => ['#/' + m + '/_quiz', '#/' + m + '/_result'].includes(location.hash)",
                                     arg=module_id)
-        self.page.locator("main h1").wait_for()
-        self.page.locator("main button").first.click()
+        self.view.locator("main h1").wait_for()
+        self.view.locator("main button").first.click()
         for index, question in enumerate(questions):
-            self.page.wait_for_function("h => location.hash === h", arg=f"#/{module_id}/_quiz/{index + 1}")
+            self.view.wait_for_function("h => location.hash === h", arg=f"#/{module_id}/_quiz/{index + 1}")
             values = question["correct"] if index < right else _wrong(question)
             for value in values:
-                self.page.locator(f"main input[value='{value}']").check()
-            self.page.locator("main form button[type=submit]").click()
-            self.page.locator("main .qr-fb:not(:empty)").wait_for()
-            self.page.locator("main .qr-actions a").click()
-        self.page.wait_for_function("h => location.hash === h", arg=f"#/{module_id}/_result")
+                self.view.locator(f"main input[value='{value}']").check()
+            self.view.locator("main form button[type=submit]").click()
+            self.view.locator("main .qr-fb:not(:empty)").wait_for()
+            self.view.locator("main .qr-actions a").click()
+        self.view.wait_for_function("h => location.hash === h", arg=f"#/{module_id}/_result")
 
     def answer_survey(self, module_id: str, values: list[int]) -> None:
         self.go(f"{module_id}/_survey")
         for index, value in enumerate(values):
-            self.page.locator("main fieldset").nth(index).locator(f"input[value='{value}']").check()
-        self.page.locator("main form button[type=submit]").click()
-        self.page.locator("main form").wait_for(state="detached")
+            self.view.locator("main fieldset").nth(index).locator(f"input[value='{value}']").check()
+        self.view.locator("main form button[type=submit]").click()
+        self.view.locator("main form").wait_for(state="detached")
 
     def notes(self) -> str:
-        return str(self.page.locator(".qr-notes").inner_text())
+        return str(self.view.locator(".qr-notes").inner_text())
 
     def queued(self) -> int:
         """Statements waiting in this origin's localStorage queues."""
-        return int(self.page.evaluate("""() => Object.keys(localStorage).filter(k => k.startsWith('qr-xapi:q:'))
+        return int(self.view.evaluate("""() => Object.keys(localStorage).filter(k => k.startsWith('qr-xapi:q:'))
             .reduce((n, k) => n + JSON.parse(localStorage.getItem(k)).s.length, 0)"""))
 
     def storage(self) -> dict[str, Any]:
-        return dict(self.page.evaluate("() => Object.fromEntries(Object.keys(localStorage).map(k => [k, "
+        return dict(self.view.evaluate("() => Object.fromEntries(Object.keys(localStorage).map(k => [k, "
                                        "localStorage.getItem(k)]))"))
 
     def leave(self) -> None:
