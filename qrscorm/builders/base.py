@@ -70,7 +70,7 @@ def player_payload(rendered: RenderedCourse, runtime: str, module_id: str | None
                    launch_pages: dict[str, dict[str, object]]) -> dict[str, Content]:
     """The player, its data and media, and one launch page per entry of ``launch_pages`` (name -> QR_LAUNCH)."""
     runtimes = [runtime]
-    if any(t.cast(dict, launch["options"]).get("forward") for launch in launch_pages.values()):
+    if any(t.cast("dict[str, object]", launch["options"]).get("forward") for launch in launch_pages.values()):
         runtimes.append("forward")  # the xAPI client behind the SCORM adapters' forwarding hook
     static = player_files(runtimes)
     files: dict[str, Content] = {f"player/{name}": data for name, data in static.items()}

@@ -68,14 +68,14 @@ class Cmi5Builder(Builder):
             launch = {pages[m.id]: launch_config(self.runtime, m.id, own) for m in course.modules}
             files = player_payload(rendered, self.runtime, None, launch)
             files[CMI5] = serialize(_structure(course, lang, course.iri_base, list(course.modules), pages))
-            yield PackagePlan(path=f"{lang}/{course.id}-{lang}-cmi5{light}.zip", format=self.name, lang=lang, files=files,
-                              shape="multi", sco_count=len(course.modules), light=options.light,
+            yield PackagePlan(path=f"{lang}/{course.id}-{lang}-cmi5{light}.zip", format=self.name, lang=lang,
+                              files=files, shape="multi", sco_count=len(course.modules), light=options.light,
                               notes={"course": course.iri_base})
         for module in course.modules:
             if modules and module.id not in modules:
                 continue
-            files = player_payload(rendered, self.runtime, module.id, {LAUNCH: launch_config(self.runtime,
-                                                                                             module.id, own)})
+            launch = {LAUNCH: launch_config(self.runtime, module.id, own)}
+            files = player_payload(rendered, self.runtime, module.id, launch)
             course_id = f"{module_iri(course.iri_base, module.id)}/cmi5-course"
             files[CMI5] = serialize(_structure(course, lang, course_id, [module], {module.id: LAUNCH}))
             yield PackagePlan(path=f"{lang}/modules/{module.id}-cmi5{light}.zip", format=self.name, lang=lang,

@@ -23,8 +23,16 @@ from dataclasses import replace
 
 from lxml import etree
 
-from ..iris import (COURSE_TYPE, MODULE_TYPE, PAGE_TYPE, QUESTION_TYPE, module_iri, page_iri, question_iri,
-                    survey_item_iri)
+from ..iris import (
+    COURSE_TYPE,
+    MODULE_TYPE,
+    PAGE_TYPE,
+    QUESTION_TYPE,
+    module_iri,
+    page_iri,
+    question_iri,
+    survey_item_iri,
+)
 from ..render import RenderedCourse
 from ..source.model import Course, Module
 from .base import Builder, BuildOptions, PackagePlan, launch_config, player_payload

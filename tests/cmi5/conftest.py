@@ -24,8 +24,20 @@ import pytest
 import requests
 from lxml import etree
 
-from tests.xapi.harness import (LANGS, REAL_IRI, Learner, LiveLrs, Site, browser, launch_url, live_lrs, packages, site,
-                                verb, wait_until)
+from tests.xapi.harness import (
+    LANGS,
+    REAL_IRI,
+    Learner,
+    LiveLrs,
+    Site,
+    browser,
+    launch_url,
+    live_lrs,
+    packages,
+    site,
+    verb,
+    wait_until,
+)
 
 __all__ = ["browser", "live_lrs", "packages", "site"]
 
@@ -107,7 +119,7 @@ class Cmi5Lms:
                     "verb": {"id": verb("launched"), "display": {"en-US": "launched"}},
                     "object": {"id": enrolment.activity_id},
                     "context": {**json.loads(json.dumps(template)), "registration": enrolment.registration},
-                    "timestamp": dt.datetime.now(dt.timezone.utc).isoformat()}
+                    "timestamp": dt.datetime.now(dt.UTC).isoformat()}
         launched["context"]["extensions"].update(launch_ext)
         launched["context"]["contextActivities"]["category"] = [{"id": f"{C5}context/categories/cmi5"}]
         assert self.lrs.post(launched).status_code == 200

@@ -39,9 +39,6 @@ REPO = Path(__file__).resolve().parents[2]
 COURSE_SRC = REPO / "course_src"
 MINIMAL = REPO / "tests" / "qrscorm" / "roots" / "course-minimal"
 SCORM_AGAIN = REPO / "node_modules" / "scorm-again" / "dist" / "scorm-again.min.js"
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-                 "--no-first-run", "--disable-sync"]
 PSEUDONYM_KEY = "xapi-tests-pseudonym-key-0123456789abcdef0123456789"
 REAL_IRI = "https://qualityrights.who.int/xapi/activities/qualityrights"
 ADL = "http://adlnet.gov/expapi/"
@@ -258,7 +255,8 @@ def launch_url(base: str, page: str = "index.html", **params: str | None) -> str
 
 def new_actor(home: str = "https://lms.example.org") -> dict[str, Any]:
     """A learner as an LMS names them: an account, with a display name."""
-    return {"objectType": "Agent", "name": "Lina Haddad", "account": {"homePage": home, "name": f"u-{uuid.uuid4().hex[:8]}"}}
+    return {"objectType": "Agent", "name": "Lina Haddad",
+            "account": {"homePage": home, "name": f"u-{uuid.uuid4().hex[:8]}"}}
 
 
 # ---- the learner --------------------------------------------------------------------------------------------
@@ -395,16 +393,9 @@ def packages(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 @pytest.fixture(scope="session")
-def browser() -> Iterator[Any]:
-    """Debian Chromium driven by Playwright (never a downloaded browser)."""
-    if not CHROMIUM.exists():
-        pytest.fail(f"{CHROMIUM} not found: install Debian chromium (make setup-test)")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as pw:
-        chromium = pw.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-        yield chromium
-        chromium.close()
+def browser(browser: Any) -> Any:
+    """The session's one Chromium (tests/conftest.py); a second Playwright in one process would fail."""
+    return browser
 
 
 @pytest.fixture

@@ -166,7 +166,8 @@ def test_cmi5_one_au_per_module(dist: Path) -> None:
         scope = url.removeprefix("au-").removesuffix(".html")
         assert f'"runtime":"cmi5","scope":"{scope}"' in page
     assert lesson.xpath("c:title/c:langstring/@lang", namespaces=C5) == ["en", "ar"]
-    assert lesson.xpath("c:objectives/c:objective/@idref", namespaces=C5) == [f"{IRI}/modules/basics/objectives/explain"]
+    assert lesson.xpath("c:objectives/c:objective/@idref", namespaces=C5) == [
+        f"{IRI}/modules/basics/objectives/explain"]
 
 
 def test_cmi5_module_package(dist: Path) -> None:

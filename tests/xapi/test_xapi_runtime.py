@@ -89,7 +89,7 @@ def test_passing_run(context: Any, live_lrs: LiveLrs, site: Site, packages: Path
     pages = [s.object.id for s in statements if s.verb.id == verb("experienced")]
     assert pages == [f"{MODULE_IRI}/pages/{p['id']}" for p in module["pages"]]
     answers = [s for s in statements if s.verb.id == verb("answered")]
-    for statement, question in zip(answers, module["quiz"]["questions"]):
+    for statement, question in zip(answers, module["quiz"]["questions"], strict=True):
         definition = statement.object.definition
         assert statement.object.id == f"{MODULE_IRI}/questions/{question['id']}"
         assert definition.type == f"{ADL}activities/cmi.interaction"
@@ -144,7 +144,7 @@ def test_survey_answers_are_likert(context: Any, live_lrs: LiveLrs, site: Site, 
     assert Counter(names)["answered"] == len(items) and "passed" not in names and "failed" not in names
     assert names.count("completed") == 1
     answers = [s for s in statements if s.verb.id == verb("answered")]
-    for statement, item, value in zip(answers, items, values):
+    for statement, item, value in zip(answers, items, values, strict=True):
         definition = statement.object.definition
         assert statement.object.id == f"{REAL_IRI}/modules/pre-survey/items/{item['id']}"
         assert definition.interaction_type == "likert"
