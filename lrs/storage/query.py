@@ -16,7 +16,7 @@ from __future__ import annotations
 import dataclasses
 import typing as t
 
-from sqlalchemy import exists, select
+from sqlalchemy import exists, select, union_all
 
 from lrs.models import (
     IDX_ACTIVITY,
@@ -37,6 +37,8 @@ if t.TYPE_CHECKING:
 
 _S = Statement.__table__
 _I = StatementIndex.__table__
+# Most (tenant, kind) range scans merged in one query; beyond, fewer scans that sort.
+_MAX_BRANCHES = 64
 
 
 @dataclasses.dataclass(frozen=True)
@@ -95,24 +97,40 @@ def find_statements(
         else:
             upper = min(upper, after_us - 1)
 
+    if not lookups:
+        query = select(_S.c.seq, _S.c.stored_us, _S.c.tenant_id, _S.c.body)
+        if scope.tenant_ids is not None:  # otherwise ix_statement_stored serves every tenant at once
+            query = query.where(_in_or_eq(_S.c.tenant_id, scope.tenant_ids))
+        query = _bounded(query, _S.c.stored_us, scope, where, lower, upper).limit(limit)
+        return list(session.connection().execute(query).all())
+
     tenant_ids = scope.tenant_ids if scope.tenant_ids is not None else tuple(
-        session.connection().execute(select(Tenant.__table__.c.id)).scalars()
+        session.connection().execute(select(Tenant.__table__.c.id).order_by(Tenant.__table__.c.id)).scalars()
     )
     if not tenant_ids:
         return []
-    if lookups:
-        kinds, value = lookups[0]
-        drive = _I
+    kinds, value = lookups[0]
+    # One ordered, limited range scan per (tenant, kind) of the driving lookup, merged: a
+    # single scan with "kind IN (...)" or "tenant_id IN (...)" would have to sort every
+    # match (all statements of a course, for a related_activities query) before the limit.
+    if len(tenant_ids) * len(kinds) <= _MAX_BRANCHES:
+        branches = [((tenant,), (kind,)) for tenant in tenant_ids for kind in kinds]
+    elif len(tenant_ids) <= _MAX_BRANCHES:
+        branches = [((tenant,), kinds) for tenant in tenant_ids]
+    else:
+        branches = [(tenant_ids, kinds)]
+    selects = []
+    for branch_tenants, branch_kinds in branches:
+        drive = _I.alias()
         query = (
-            select(_S.c.seq, _S.c.stored_us, _S.c.tenant_id, _S.c.body)
+            select(_S.c.seq, drive.c.stored_us, _S.c.tenant_id, _S.c.body)
             .select_from(drive.join(_S, _S.c.seq == drive.c.seq))
             .where(
-                _in_or_eq(drive.c.tenant_id, tenant_ids),
-                _in_or_eq(drive.c.kind, kinds),
+                _in_or_eq(drive.c.tenant_id, branch_tenants),
+                _in_or_eq(drive.c.kind, branch_kinds),
                 drive.c.value == value,
             )
         )
-        stored = drive.c.stored_us
         for other_kinds, other_value in lookups[1:]:
             other = _I.alias()
             query = query.where(exists().where(
@@ -122,16 +140,25 @@ def find_statements(
                 other.c.stored_us == drive.c.stored_us,
                 other.c.seq == drive.c.seq,
             ))
+        selects.append(_bounded(query, drive.c.stored_us, scope, where, lower, upper).limit(limit))
+    if len(selects) == 1:
+        query = selects[0]
     else:
-        query = select(_S.c.seq, _S.c.stored_us, _S.c.tenant_id, _S.c.body).where(_in_or_eq(_S.c.tenant_id, tenant_ids))
-        stored = _S.c.stored_us
+        merged = union_all(*(select(part.subquery()) for part in selects)).subquery()
+        order = merged.c.stored_us.asc() if where.ascending else merged.c.stored_us.desc()
+        query = select(merged).order_by(order).limit(limit)
+    return list(session.connection().execute(query).all())
+
+
+def _bounded(query: t.Any, stored: t.Any, scope: Scope, where: StatementFilter, lower: int | None,
+             upper: int) -> t.Any:
+    """Add the time bounds, the voided and credential filters, and the order."""
     query = query.where(stored <= upper, _S.c.voided == False)  # noqa: E712
     if lower is not None:
         query = query.where(stored > lower)
     if scope.credential_id is not None:
         query = query.where(_S.c.credential_id == scope.credential_id)
-    query = query.order_by(stored.asc() if where.ascending else stored.desc()).limit(limit)
-    return list(session.connection().execute(query).all())
+    return query.order_by(stored.asc() if where.ascending else stored.desc())
 
 
 def _lookups(where: StatementFilter) -> list[tuple[tuple[int, ...], str]]:
