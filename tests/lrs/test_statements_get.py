@@ -299,3 +299,24 @@ def test_statements_get_voided_not_in_lists(client: FlaskClient, auth: Auth, sta
     target, kept = _post(client, auth, statement(), statement())
     voiding = _post(client, auth, statement(verb={"id": VOIDED}, object={"objectType": "StatementRef", "id": target}))[0]
     assert _ids(client, auth, "") == [voiding, kept]
+
+
+def test_statements_get_related_pages_merge_direct_and_related(client: FlaskClient, auth: Auth, statement: Make) -> None:
+    """Test that related_activities pages interleave object and context matches in stored order."""
+    course = {"objectType": "Activity", "id": "https://qualityrights.example/course"}
+    ids = []
+    for n in range(6):
+        if n % 2:
+            ids += _post(client, auth, statement(object=course))
+        else:
+            ids += _post(client, auth, statement(context={"contextActivities": {"grouping": [course]}}))
+        _post(client, auth, statement())  # unrelated, in between
+    seen: list[str] = []
+    body = client.get(f"/xapi/statements?related_activities=true&limit=2&activity={quote(course['id'])}",
+                      headers=auth()).get_json()
+    while True:
+        seen += [s["id"] for s in body["statements"]]
+        if not body["more"]:
+            break
+        body = client.get(body["more"], headers=auth()).get_json()
+    assert seen == ids[::-1]
