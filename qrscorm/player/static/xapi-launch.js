@@ -19,12 +19,14 @@
   };
   // Leftovers of ended sessions of this learner and registration: their token has ended, so set them aside.
   X.Client.prototype.adopt = function (prefix) {
-    for (var i = localStorage.length; i--;) {
-      var k = localStorage.key(i), old = k.indexOf(P + 'q:' + prefix) == 0 && k != this.qk && X.read(k);
-      if (!old || old.m.keep) continue;
-      old.s.forEach(st => this.aside(st, {status: 'unsent', text: ''}, 'its session ended while the LRS was unreachable'));
-      X.write(k, null);
-    }
+    try {
+      for (var i = localStorage.length; i--;) {
+        var k = localStorage.key(i), old = k.indexOf(P + 'q:' + prefix) == 0 && k != this.qk && X.read(k);
+        if (!old || old.m.keep) continue;
+        old.s.forEach(st => this.aside(st, {status: 'unsent', text: ''}, 'its session ended while the LRS was unreachable'));
+        X.write(k, null);
+      }
+    } catch (e) { /* no storage: nothing was left */ }
   };
   // A JSON document (State, Agent Profile) and its ETag; put() sends the latest value, retrying failures.
   X.Doc = function (client, path, query) { Object.assign(this, {c: client, path: path, query: query, etag: null}); };
