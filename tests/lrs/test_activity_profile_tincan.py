@@ -9,12 +9,12 @@ from datetime import UTC, datetime, timedelta
 from tincan import Activity, ActivityProfileDocument, RemoteLRS
 
 if t.TYPE_CHECKING:
-    from tests.lrs.conftest import Credentials, LiveServer
+    from tests.lrs.conftest import Credentials, ThreadedServer
 
 MODULE = Activity(id="https://qualityrights.example/course/module-1")
 
 
-def test_activity_profile_tincan_round_trip(live_server: LiveServer, credentials: Credentials) -> None:
+def test_activity_profile_tincan_round_trip(http_server: ThreadedServer, credentials: Credentials) -> None:
     """Test save_activity_profile, retrieve, ids with since, If-Match and delete, as tincan sends them.
 
     tincan's save_activity_profile never sends If-None-Match: its first save of a document is a
@@ -22,7 +22,7 @@ def test_activity_profile_tincan_round_trip(live_server: LiveServer, credentials
     and a save carrying the ETag the LRS gave (If-Match) replaces the document.
     """
     key, secret = credentials.add("profile")
-    lrs = RemoteLRS(version="1.0.3", endpoint=live_server.url + "/", username=key, password=secret)
+    lrs = RemoteLRS(version="1.0.3", endpoint=http_server.url + "/", username=key, password=secret)
     document = ActivityProfileDocument(
         id="settings", activity=MODULE, content=json.dumps({"lang": "fr"}), content_type="application/json"
     )

@@ -9,12 +9,12 @@ from datetime import UTC, datetime, timedelta
 from tincan import Agent, AgentProfileDocument, RemoteLRS
 
 if t.TYPE_CHECKING:
-    from tests.lrs.conftest import Credentials, LiveServer
+    from tests.lrs.conftest import Credentials, ThreadedServer
 
 AMA = Agent(name="Ama Mensah", mbox="mailto:ama@example.org")
 
 
-def test_agent_profile_tincan_round_trip(live_server: LiveServer, credentials: Credentials) -> None:
+def test_agent_profile_tincan_round_trip(http_server: ThreadedServer, credentials: Credentials) -> None:
     """Test save_agent_profile, retrieve, ids with since, If-Match and delete, as tincan sends them.
 
     tincan's save_agent_profile never sends If-None-Match: its first save of a document is a
@@ -22,7 +22,7 @@ def test_agent_profile_tincan_round_trip(live_server: LiveServer, credentials: C
     and a save carrying the ETag the LRS gave (If-Match) replaces the document.
     """
     key, secret = credentials.add("profile")
-    lrs = RemoteLRS(version="1.0.3", endpoint=live_server.url + "/", username=key, password=secret)
+    lrs = RemoteLRS(version="1.0.3", endpoint=http_server.url + "/", username=key, password=secret)
     document = AgentProfileDocument(
         id="settings", agent=AMA, content=json.dumps({"lang": "fr"}), content_type="application/json"
     )

@@ -9,15 +9,15 @@ from datetime import UTC, datetime, timedelta
 from tincan import Activity, Agent, RemoteLRS, StateDocument
 
 if t.TYPE_CHECKING:
-    from tests.lrs.conftest import Credentials, LiveServer
+    from tests.lrs.conftest import Credentials, ThreadedServer
 
 MODULE = Activity(id="https://qualityrights.example/course/module-1")
 AMA = Agent(name="Ama Mensah", mbox="mailto:ama@example.org")
 
 
-def _lrs(live_server: LiveServer, credentials: Credentials) -> RemoteLRS:
+def _lrs(http_server: ThreadedServer, credentials: Credentials) -> RemoteLRS:
     key, secret = credentials.add("state")
-    return RemoteLRS(version="1.0.3", endpoint=live_server.url + "/", username=key, password=secret)
+    return RemoteLRS(version="1.0.3", endpoint=http_server.url + "/", username=key, password=secret)
 
 
 def _state(state_id: str, content: dict[str, t.Any]) -> StateDocument:
@@ -26,9 +26,9 @@ def _state(state_id: str, content: dict[str, t.Any]) -> StateDocument:
     )
 
 
-def test_state_tincan_save_retrieve_list_and_clear(live_server: LiveServer, credentials: Credentials) -> None:
+def test_state_tincan_save_retrieve_list_and_clear(http_server: ThreadedServer, credentials: Credentials) -> None:
     """Test save_state, retrieve_state, retrieve_state_ids (with since), delete_state and clear_state."""
-    lrs = _lrs(live_server, credentials)
+    lrs = _lrs(http_server, credentials)
     assert lrs.save_state(_state("bookmark", {"page": 3})).success
     assert lrs.save_state(_state("suspend", {"answers": ["a", "b"]})).success
 
@@ -55,14 +55,14 @@ def test_state_tincan_save_retrieve_list_and_clear(live_server: LiveServer, cred
     assert lrs.retrieve_state_ids(MODULE, AMA).content == []
 
 
-def test_state_tincan_stale_etag_is_refused(live_server: LiveServer, credentials: Credentials) -> None:
+def test_state_tincan_stale_etag_is_refused(http_server: ThreadedServer, credentials: Credentials) -> None:
     """Test If-Match from tincan: a save with the current ETag lands; a stale one is a 412 (§3.1.s4.b5, b9).
 
     RemoteLRS.save_state sends its PUT twice. With an ETag set, the first PUT replaces the
     document and so changes its ETag; the second carries the now stale ETag and is refused,
     which is the answer save_state returns. The document holds the first PUT's content.
     """
-    lrs = _lrs(live_server, credentials)
+    lrs = _lrs(http_server, credentials)
     assert lrs.save_state(_state("bookmark", {"page": 1})).success
     current = lrs.retrieve_state(MODULE, AMA, "bookmark").response.getheader("ETag")
 
