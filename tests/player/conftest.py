@@ -2,7 +2,8 @@
 
 A session-wide site holds launch pages over the hand-written fixture courses (``fixtures/data.js`` in English,
 ``fixtures/data-ar.js`` in Arabic), served over HTTP from 127.0.0.1. Every browser context refuses and reports
-any request outside that site, and every page fails its test on an uncaught script error.
+any request outside that site, and every page fails its test on an uncaught script error. The browser is the
+session's one Chromium (tests/conftest.py).
 """
 
 from __future__ import annotations
@@ -23,10 +24,7 @@ from qrscorm.player import player_files, render_index
 
 REPO = Path(__file__).resolve().parents[2]
 FIXTURES = Path(__file__).parent / "fixtures"
-CHROMIUM = Path("/usr/bin/chromium")
 AXE = REPO / "node_modules" / "axe-core" / "axe.min.js"
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-                 "--no-first-run", "--disable-sync"]
 LANGS = {"en": ("data.js", "ltr"), "ar": ("data-ar.js", "rtl")}
 # Launch page -> (runtime, scope, options). "record" is the test adapter in fixtures/rt-record.js.
 LAUNCH_PAGES: dict[str, tuple[str, str | None, dict[str, Any]]] = {
@@ -80,19 +78,6 @@ def server(site: Path) -> Iterator[str]:
     httpd.shutdown()
     httpd.server_close()
     thread.join()
-
-
-@pytest.fixture(scope="session")
-def browser() -> Iterator[Any]:
-    """Debian Chromium driven by Playwright (never a downloaded browser)."""
-    if not CHROMIUM.exists():
-        pytest.fail(f"{CHROMIUM} not found: install Debian chromium (make setup-test)")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as pw:
-        chromium = pw.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-        yield chromium
-        chromium.close()
 
 
 @pytest.fixture

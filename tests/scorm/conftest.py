@@ -23,10 +23,6 @@ from scorm_lms import MOODLE_LIKE, Launch, Sco, activity_tree, first_cmi, scos, 
 from qrscorm.build import build
 from qrscorm.builders import BuildOptions
 
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-                 "--no-first-run", "--disable-sync"]
-
 
 @pytest.fixture(scope="session")
 def spec() -> Path:
@@ -108,19 +104,6 @@ def server(site: Site) -> Iterator[int]:
     httpd.shutdown()
     httpd.server_close()
     thread.join()
-
-
-@pytest.fixture(scope="session")
-def browser() -> Iterator[Any]:
-    """Debian Chromium driven by Playwright (never a downloaded browser)."""
-    if not CHROMIUM.exists():
-        pytest.fail(f"{CHROMIUM} not found: install Debian chromium (make setup-test)")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as pw:
-        chromium = pw.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-        yield chromium
-        chromium.close()
 
 
 class Lms:
