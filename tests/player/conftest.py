@@ -167,6 +167,29 @@ class Player:
         calls = self.storage("qr-record:calls") or []
         return [c for c in calls if name is None or c[0] == name]
 
+    def scrolls_sideways(self) -> bool:
+        """Whether the document is wider than the viewport (WCAG 1.4.10 reflow fails)."""
+        return bool(self.page.evaluate(
+            "() => document.documentElement.scrollWidth > document.documentElement.clientWidth"))
+
+    def worst_case_state(self) -> str:
+        """The longest suspend data the codec can write for the loaded course.
+
+        Every page seen, every attempt used, every choice ticked on every question, a week of time per module,
+        every survey statement answered and recorded (the larger case), and the course passed.
+        """
+        return str(self.page.evaluate("""() => {
+            const state = {};
+            for (const m of QR_DATA.modules) {
+                const qs = m.quiz ? m.quiz.questions : [];
+                state[m.id] = {v: m.pages.map(() => true), t: 7 * 24 * 3600, a: m.maxAttempts, c: qs.length,
+                    r: m.quiz ? 'f' : '', d: m.survey ? 1 : 0,
+                    q: qs.map(q => q.type === 'true-false' ? ['false'] : q.choices.map(c => c.id)),
+                    s: m.survey ? m.survey.items.map(() => 5) : []};
+            }
+            return QR.codec.encode(state, 99999);
+        }"""))
+
     def axe(self) -> list[dict[str, Any]]:
         """Run axe-core on the current page; return its violations (rule id, help and the failing nodes)."""
         # Colours are measured after the view's entry animation has finished.

@@ -18,18 +18,6 @@ pytestmark = pytest.mark.browser
 
 REPO = Path(__file__).resolve().parents[2]
 SCORM12_SUSPEND_DATA_MAX = 4096
-NO_HORIZONTAL_SCROLL = "() => document.documentElement.scrollWidth <= document.documentElement.clientWidth"
-WORST_STATE = """() => {
-    const state = {};
-    for (const m of QR_DATA.modules) {
-        const qs = m.quiz ? m.quiz.questions : [];
-        state[m.id] = {v: m.pages.map(() => true), t: 7 * 24 * 3600, a: m.maxAttempts, c: qs.length,
-            r: m.quiz ? 'f' : '', d: m.survey ? 1 : 0,
-            q: qs.map(q => q.type === 'true-false' ? ['false'] : q.choices.map(c => c.id)),
-            s: m.survey ? m.survey.items.map(() => 5) : []};
-    }
-    return QR.codec.encode(state, 99999);
-}"""
 
 
 @pytest.fixture(scope="session")
@@ -123,7 +111,7 @@ def test_real_course_reflow_at_320px(player, course_langs):
         player.open(f"course/{lang}/web/index.html")
         for route in [""] + _routes(player):
             player.go(route)
-            if not player.page.evaluate(NO_HORIZONTAL_SCROLL):
+            if player.scrolls_sideways():
                 wide.append(f"{lang} #/{route}")
     assert wide == []
 
@@ -147,7 +135,7 @@ def test_real_course_worst_case_suspend_data_every_language(player, course_langs
     sizes = {}
     for lang in course_langs:
         player.open(f"course/{lang}/web/index.html")
-        sizes[lang] = len(player.page.evaluate(WORST_STATE))
+        sizes[lang] = len(player.worst_case_state())
     largest = max(sizes, key=sizes.get)
     print(f"worst-case suspend data: {sizes[largest]} characters ({largest}); all: {sizes}")
     assert sizes[largest] <= SCORM12_SUSPEND_DATA_MAX

@@ -13,20 +13,6 @@ pytestmark = pytest.mark.browser
 
 SCORM12_SUSPEND_DATA_MAX = 4096
 
-# The longest state the course can produce: every page seen, every attempt used, every choice ticked on every
-# question, a week of time per module, every survey answered (and recorded, the larger case), course passed.
-WORST_STATE = """() => {
-    const state = {};
-    for (const m of QR_DATA.modules) {
-        const qs = m.quiz ? m.quiz.questions : [];
-        state[m.id] = {v: m.pages.map(() => true), t: 7 * 24 * 3600, a: m.maxAttempts, c: qs.length,
-            r: m.quiz ? 'f' : '', d: m.survey ? 1 : 0,
-            q: qs.map(q => q.type === 'true-false' ? ['false'] : q.choices.map(c => c.id)),
-            s: m.survey ? m.survey.items.map(() => 5) : []};
-    }
-    return QR.codec.encode(state, 99999);
-}"""
-
 
 def test_suspend_data_played_course_within_scorm12_limit(player):
     """The state saved after playing the whole fixture course, every question answered, fits, and decodes back."""
@@ -47,7 +33,7 @@ def test_suspend_data_played_course_within_scorm12_limit(player):
 def test_suspend_data_worst_case_within_scorm12_limit(player, lang):
     """The largest state the codec can write for the course fits, whatever the language (it holds ids only)."""
     player.open(f"{lang}/survey-lms.html")
-    state = player.page.evaluate(WORST_STATE)
+    state = player.worst_case_state()
     assert len(state) <= SCORM12_SUSPEND_DATA_MAX, f"{len(state)} characters"
     assert state.isascii()
     print(json.dumps({"lang": lang, "worst_case_suspend_data_chars": len(state)}))
