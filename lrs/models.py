@@ -104,7 +104,8 @@ class Statement(Base):
 
     __tablename__ = "statement"
     __table_args__ = (
-        UniqueConstraint("tenant_id", "id", name="uq_statement_tenant_id"),
+        # id first: lookups by id alone (readers of every tenant) use it too.
+        UniqueConstraint("id", "tenant_id", name="uq_statement_id_tenant"),
         Index("ix_statement_tenant_stored", "tenant_id", "stored_us", "seq"),
         Index("ix_statement_stored", "stored_us", "seq"),
         # Statements whose object is a StatementRef (voiding, confirmations): few rows.

@@ -59,9 +59,11 @@ _EXISTING = select(_S.c.id, _S.c.body).where(
 _INSERT_STATEMENTS = _S.insert().returning(_S.c.seq, sort_by_parameter_order=True)
 _INSERT_INDEX = _I.insert()
 _TARGET_BODY = select(_S.c.body).where(_S.c.id == bindparam("id"), _S.c.tenant_id == bindparam("tenant"))
-_REFERRERS = select(_S.c.seq, _S.c.id, _S.c.stored_us, _S.c.ref_target, _S.c.voiding, _S.c.body).where(
-    _S.c.ref_target.in_(bindparam("ids", expanding=True)), _S.c.tenant_id == bindparam("tenant")
-)
+# Only ref_target in SQL, so that SQLite (without ANALYZE statistics) uses the small partial
+# index on it rather than the tenant's stored-time index; the tenant is checked in Python.
+_REFERRERS = select(
+    _S.c.seq, _S.c.id, _S.c.tenant_id, _S.c.stored_us, _S.c.ref_target, _S.c.voiding, _S.c.body
+).where(_S.c.ref_target.in_(bindparam("ids", expanding=True)))
 
 
 @dataclasses.dataclass(frozen=True)
@@ -212,8 +214,8 @@ def _propagate_to_referrers(
     for depth in range(_MAX_REF_DEPTH):
         if not changed:
             break
-        referrers = session.connection().execute(_REFERRERS, {"ids": changed, "tenant": tenant_id}).all()
-        referrers = [row for row in referrers if row.seq not in new_seqs]
+        referrers = session.connection().execute(_REFERRERS, {"ids": changed}).all()
+        referrers = [row for row in referrers if row.tenant_id == tenant_id and row.seq not in new_seqs]
         if depth == 0:
             direct = referrers
         for row in referrers:

@@ -2,7 +2,8 @@
 
 Each tenant is its own statement namespace: the same statement sent through two tenants'
 credentials (an LMS forwarding to a ministry and to WHO, say) is stored for both, and one
-tenant can neither block (409) nor detect another tenant's statement by its id.
+tenant can neither block (409) nor detect another tenant's statement by its id. The key is
+(id, tenant_id), id first, so that a lookup by id alone (a reader of every tenant) uses it.
 
 Revision ID: 0005
 Revises: 0004
@@ -27,17 +28,17 @@ def upgrade() -> None:
     if op.get_bind().dialect.name == "sqlite":
         with op.batch_alter_table("statement", naming_convention=_NAMING, recreate="always") as batch:
             batch.drop_constraint("uq_statement_id", type_="unique")
-            batch.create_unique_constraint("uq_statement_tenant_id", ["tenant_id", "id"])
+            batch.create_unique_constraint("uq_statement_id_tenant", ["id", "tenant_id"])
     else:
         op.drop_constraint("statement_id_key", "statement", type_="unique")
-        op.create_unique_constraint("uq_statement_tenant_id", "statement", ["tenant_id", "id"])
+        op.create_unique_constraint("uq_statement_id_tenant", "statement", ["id", "tenant_id"])
 
 
 def downgrade() -> None:
     if op.get_bind().dialect.name == "sqlite":
         with op.batch_alter_table("statement", recreate="always") as batch:
-            batch.drop_constraint("uq_statement_tenant_id", type_="unique")
+            batch.drop_constraint("uq_statement_id_tenant", type_="unique")
             batch.create_unique_constraint("uq_statement_id", ["id"])
     else:
-        op.drop_constraint("uq_statement_tenant_id", "statement", type_="unique")
+        op.drop_constraint("uq_statement_id_tenant", "statement", type_="unique")
         op.create_unique_constraint("statement_id_key", "statement", ["id"])
