@@ -15,6 +15,14 @@ Settings:
     ``X-Experience-API-Version`` header, and carried by that answer's version header.
 ``MAX_BODY_BYTES``
     Largest accepted request body; larger bodies get a JSON 413.
+``PROFILE_PUT_REQUIRES_PRECONDITION``
+    ``false`` (default) or ``true``. xAPI 1.0.3 says a *client* MUST send ``If-Match`` or
+    ``If-None-Match`` with every PUT to the Activity Profile and Agent Profile resources
+    (Communication §3.1.s3.b1), and the ADL conformance suite for 1.0.3 expects a 400 when a
+    PUT creating a profile document comes without either. ``true`` enforces that under 1.0.x.
+    It stays off by default because widely used clients (the ``tincan`` Python package among
+    them) create profile documents with a plain PUT. A header-less PUT onto an *existing*
+    profile document is a 409 either way (§3.1.s4.b13).
 ``SECRET_KEY``
     Key that signs ``more`` cursors. When empty, a random key is created once per database
     (table ``lrs_state``) and shared by every worker and restart using that database.
@@ -69,6 +77,7 @@ DEFAULTS: dict[str, t.Any] = {
     "DATABASE_URL": "",
     "DEFAULT_XAPI_VERSION": "1.0.3",
     "MAX_BODY_BYTES": 20 * 1024 * 1024,
+    "PROFILE_PUT_REQUIRES_PRECONDITION": False,
     "SECRET_KEY": "",
     "PSEUDONYM_KEY": "",
     "PSEUDONYM_HOMEPAGE": "https://qualityrights.who.int/pseudonym",

@@ -122,9 +122,20 @@ def put_document(req: Request) -> Response:
         _parse_json(content, "request body (Content-Type application/json)")
     conditions = parse_preconditions(request.headers)
     header_required = req.resource.header_required(g.xapi_version)
+    # The client requirement of 1.0.x profile PUTs, enforced only when the operator asks (see lrs.config).
+    creating_needs_header = (
+        req.resource.scope == "profile"
+        and g.xapi_version.startswith("1.0")
+        and _config_flag("PROFILE_PUT_REQUIRES_PRECONDITION")
+    )
 
     def decide(current: StoredDocument | None) -> Replace:
         conditions.check(current, req.describe())
+        if current is None and not conditions.given and creating_needs_header:
+            raise BadRequest(
+                f"{req.describe()}: a PUT to a profile resource must carry If-Match or If-None-Match "
+                '(xAPI 1.0.3, Communication §3.1.s3.b1); send If-None-Match: "*" to create the document'
+            )
         if current is not None and not conditions.given and header_required:
             raise Conflict(
                 f"{req.describe()}: the document exists, and a PUT that replaces a document needs a "
@@ -134,6 +145,11 @@ def put_document(req: Request) -> Response:
         return Replace(content, content_type)
 
     return written(change_document(get_db(), req.principal.tenant_id, req.key(), decide))
+
+
+def _config_flag(name: str) -> bool:
+    value = current_app.config.get(name, False)
+    return value if isinstance(value, bool) else str(value).strip().lower() in ("1", "true", "yes", "on")
 
 
 def post_document(req: Request) -> Response:
