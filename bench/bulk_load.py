@@ -111,6 +111,7 @@ def ensure_loaded(backend: str, name: str, count: int, *, reload: bool = False) 
     url = database_url(backend, name, fresh=False)
     previous = None if reload else loaded(backend, name, url)
     if previous is not None and previous["statements"] == count:
+        migrate(url)  # a database loaded by an earlier revision of the LRS gets its later migrations
         return url, {**previous, "reused": True}
     _marker(backend, name).unlink(missing_ok=True)
     url = database_url(backend, name, fresh=True)

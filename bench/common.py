@@ -44,6 +44,8 @@ def machine() -> dict[str, t.Any]:
         "python": platform.python_version(),
         "sqlite": sqlite3.sqlite_version,
         "os": platform.platform(terse=True),
+        # Other work on the machine skews every figure: the benchmarks say how busy it was.
+        "load_average_1m": round(os.getloadavg()[0], 2),
     }
 
 
