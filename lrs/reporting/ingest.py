@@ -109,6 +109,7 @@ def apply(session: Session, catalogue: Catalogue, observations: list[Observation
         progress.fold(model, obs)
     progress.finish(model, catalogue, keys)
     store.save(session, before, model)
+    store.apply_pairs(session, store.pair_delta(before, model, keys))
 
 
 def _statements_of(session: Session, key: str, tenant_ids: list[int]) -> list[t.Any]:
@@ -125,7 +126,9 @@ def _statements_of(session: Session, key: str, tenant_ids: list[int]) -> list[t.
 
 def recompute(session: Session, catalogue: Catalogue, keys: set[str], *, accept_synthetic: bool) -> None:
     """Recompute every row of the learners with canonical IFIs ``keys`` from their statements."""
-    store.delete_learners(session, (learner_hash(key) for key in keys))
+    hashes = {learner_hash(key) for key in keys}
+    before = store.load_learners(session, hashes)
+    store.delete_learners(session, hashes)
     tenants, credentials = _senders(session)
     model = progress.Model()
     learner_keys: set[progress.LearnerKey] = set()
@@ -141,6 +144,7 @@ def recompute(session: Session, catalogue: Catalogue, keys: set[str], *, accept_
     progress.finish(model, catalogue, learner_keys)
     # Names of unknown modules are not per learner: fold them over the stored ones.
     store.insert_all(session, progress.Model(learners=model.learners, modules=model.modules, answers=model.answers))
+    store.apply_pairs(session, store.pair_delta(before, model))
     if model.names:
         before = store.load(session, (), names=model.names.keys())
         after = store.snapshot(before)
@@ -180,6 +184,7 @@ def rebuild(session: Session, catalogue: Catalogue) -> progress.Model:
     model = fold_all(session, catalogue, accept_synthetic=is_synthetic(session))
     store.delete_all(session)
     store.insert_all(session, model)
+    store.apply_pairs(session, progress.pairs(model))
     return model
 
 

@@ -90,6 +90,24 @@ class ReportAnswer(Base):
     answer_order: Mapped[str] = mapped_column(String(ORDER_CHARS))
 
 
+class ReportPair(Base):
+    """How many learners of a scope and country answered an item with ``pre`` before and ``post`` after.
+
+    Kept on ingest from the answers (each learner with both values adds one), so the attitude
+    report reads a few hundred rows, never every learner's answers.
+    """
+
+    __tablename__ = "report_pair"
+
+    scope_id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    course: Mapped[str] = mapped_column(String(100), primary_key=True)
+    item: Mapped[str] = mapped_column(String(100), primary_key=True)
+    country: Mapped[str] = mapped_column(String(3), primary_key=True)
+    pre: Mapped[int] = mapped_column(SmallInteger, primary_key=True)
+    post: Mapped[int] = mapped_column(SmallInteger, primary_key=True)
+    learners: Mapped[int] = mapped_column(Integer)
+
+
 class ReportModuleName(Base):
     """The name statements give a module that the course catalogue does not know."""
 

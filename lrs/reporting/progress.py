@@ -10,6 +10,7 @@ Each observation is folded into two scopes: its tenant's and ``0`` (every tenant
 
 from __future__ import annotations
 
+import collections
 import dataclasses
 import datetime as dt
 import typing as t
@@ -23,6 +24,7 @@ LearnerKey = tuple[int, str, str]  # scope, course, learner
 ModuleKey = tuple[int, str, str, str]  # + module
 AnswerKey = tuple[int, str, str, str, str]  # + item, phase
 NameKey = tuple[int, str, str]  # scope, course, module
+PairKey = tuple[int, str, str, str, int, int]  # scope, course, item, country, pre value, post value
 Row = dict[str, t.Any]
 
 LEARNER_COLUMNS = ("country", "country_order", "language", "version", "first_us", "first_order", "last_us",
@@ -141,3 +143,16 @@ def finish(model: Model, catalogue: Catalogue, keys: t.Iterable[LearnerKey]) -> 
             learner["completed_month"] = month_of(learner["completed_us"])
         else:
             learner["completed_us"] = learner["completed_month"] = None
+
+
+def pairs(model: Model, keys: t.Collection[LearnerKey] | None = None) -> collections.Counter[PairKey]:
+    """Count the (pre, post) answer pairs of the learners ``keys`` (all when None), by item and country."""
+    out: collections.Counter[PairKey] = collections.Counter()
+    for (scope, course, learner, item, phase), row in model.answers.items():
+        if phase != "pre" or row["value"] is None or (keys is not None and (scope, course, learner) not in keys):
+            continue
+        post = model.answers.get((scope, course, learner, item, "post"))
+        learner_row = model.learners.get((scope, course, learner))
+        if post is not None and post["value"] is not None and learner_row is not None:
+            out[(scope, course, item, learner_row["country"], row["value"], post["value"])] += 1
+    return out

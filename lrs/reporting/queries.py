@@ -9,16 +9,16 @@ from __future__ import annotations
 
 import typing as t
 
-from sqlalchemy import and_, func, select
+from sqlalchemy import func, select
 
-from lrs.reporting.models import ReportAnswer, ReportLearner, ReportModule, ReportModuleName
+from lrs.reporting.models import ReportLearner, ReportModule, ReportModuleName, ReportPair
 
 if t.TYPE_CHECKING:
     from sqlalchemy.orm import Session
 
 _L = ReportLearner.__table__
 _M = ReportModule.__table__
-_A = ReportAnswer.__table__
+_P = ReportPair.__table__
 _N = ReportModuleName.__table__
 
 
@@ -71,20 +71,9 @@ def module_names(session: Session, scope_id: int, course: str) -> dict[str, str]
 
 def answer_pairs(session: Session, scope_id: int, course: str) -> dict[tuple[str, str], dict[tuple[int, int], int]]:
     """Return counts of (pre value, post value) by (item, country), for learners with both values."""
-    pre = _A.alias("pre")
-    post = _A.alias("post")
-    query = (
-        select(pre.c.item, _L.c.country, pre.c.value, post.c.value, func.count())
-        .select_from(pre.join(post, and_(
-            post.c.scope_id == pre.c.scope_id, post.c.course == pre.c.course, post.c.learner == pre.c.learner,
-            post.c.item == pre.c.item, post.c.phase == "post",
-        )).join(_L, and_(_L.c.scope_id == pre.c.scope_id, _L.c.course == pre.c.course,
-                         _L.c.learner == pre.c.learner)))
-        .where(pre.c.scope_id == scope_id, pre.c.course == course, pre.c.phase == "pre",
-               pre.c.value.is_not(None), post.c.value.is_not(None))
-        .group_by(pre.c.item, _L.c.country, pre.c.value, post.c.value)
-    )
+    rows = session.execute(select(_P.c.item, _P.c.country, _P.c.pre, _P.c.post, _P.c.learners)
+                           .where(_P.c.scope_id == scope_id, _P.c.course == course))
     out: dict[tuple[str, str], dict[tuple[int, int], int]] = {}
-    for item, country, before, after, n in session.execute(query):
+    for item, country, before, after, n in rows:
         out.setdefault((item, country), {})[(int(before), int(after))] = int(n)
     return out

@@ -117,7 +117,8 @@ def _projection(completed: int | None, monthly: dict[int, int], now_month: int, 
     if rate > 0:
         months = max(0, math.ceil((target - completed) / rate))
         facts["months_to_target"] = months
-        facts["projected_month"] = _month_key(_add_months(now_month, months))
+        if months <= 1200:  # beyond a century a calendar month means nothing
+            facts["projected_month"] = _month_key(_add_months(now_month, months))
     return facts
 
 
@@ -126,22 +127,61 @@ def _add_months(month: int, delta: int) -> int:
     return (index // 12) * 100 + index % 12 + 1
 
 
-def build_reports(session: Session, scope: Scope, catalogue: Catalogue, *, threshold: int, target: int,
-                  resamples: int, now: dt.datetime, synthetic: bool = False) -> dict[str, Report]:
-    """Build every report of ``scope`` from the progress model."""
+def build_report(session: Session, name: str, scope: Scope, catalogue: Catalogue, *, threshold: int, target: int,
+                 resamples: int, now: dt.datetime, synthetic: bool = False) -> Report:
+    """Build report ``name`` of ``scope`` from the progress model (only the tables it shares counts with)."""
+    if name not in REPORTS:
+        raise ValueError(f"report {name!r}: use one of {', '.join(REPORTS)}")
     course = catalogue.course
+    generated = int(now.timestamp() * 1_000_000)
+    base_notes = ["suppression", "country_from_credential"] + (["synthetic"] if synthetic else [])
+
+    def report(tables: list[Table], notes: list[str], labels: dict[str, str] | None = None) -> Report:
+        return Report(name, scope, course, generated, threshold, tables, notes, labels or {}, synthetic)
+
+    if name == "funnel":
+        steps = queries.funnel(session, scope.scope_id, course)
+        known = [m.id for m in catalogue.modules]
+        modules = [m for m in known if m in steps] + sorted(m for m in steps if m not in known)
+        funnel = CountTable("funnel", modules, ["reached", "completed"],
+                            {(m, k): steps[m][k] for m in modules for k in ("reached", "completed")})
+        suppress_linked([funnel], [], threshold)
+        names = queries.module_names(session, scope.scope_id, course)
+        return report([_counts_table(funnel, "module", "measure")], [*base_notes, "funnel"],
+                      {f"module:{m}": n for m, n in names.items() if m in modules})
+    if name == "attitudes":
+        shift_table, tables = _attitudes(session, scope, catalogue, threshold, resamples)
+        return report([shift_table, *tables], [*base_notes, "post_survey_completers", "attitude_method"])
+
+    grids, monthly, by_version, series = _learner_tables(session, scope, course, now, threshold)
+    if name == "completions":
+        return report([_counts_table(grids["completed_country_language"], "country", "language"),
+                       _counts_table(grids["started_country_language"], "country", "language"),
+                       _counts_table(by_version, "version", "measure")], base_notes)
+    completed_grid = grids["completed_country_language"]
+    completed_total = None if (TOTAL, TOTAL) in completed_grid.suppressed else completed_grid.entries()[(TOTAL, TOTAL)]
+    facts = _projection(completed_total, series["completed"], now.year * 100 + now.month, target, threshold)
+    target_table = Table("target", "values", "measure", "value", list(TARGET_ROWS), ["value"],
+                         {(k, "value"): facts[k] for k in TARGET_ROWS}, set())
+    return report([_counts_table(monthly, "month", "measure"), target_table], [*base_notes, "projection"])
+
+
+def build_reports(session: Session, scope: Scope, catalogue: Catalogue, **options: t.Any) -> dict[str, Report]:
+    """Build every report of ``scope``."""
+    return {name: build_report(session, name, scope, catalogue, **options) for name in REPORTS}
+
+
+def _learner_tables(session: Session, scope: Scope, course: str, now: dt.datetime, threshold: int
+                    ) -> tuple[dict[str, CountTable], CountTable, CountTable, dict[str, dict[int, int]]]:
+    """The count tables of learners (started, completed), suppressed together."""
     sid = scope.scope_id
     now_month = now.year * 100 + now.month
-    generated = int(now.timestamp() * 1_000_000)
-
     started = queries.learners_by(session, sid, course, completed=False)
     completed = queries.learners_by(session, sid, course, completed=True)
     countries = sorted({c for c, _ in started})
     languages = sorted({lang for _, lang in started})
-    grids = {}
-    for name, data in (("started_country_language", started), ("completed_country_language", completed)):
-        grids[name] = CountTable(name, countries, languages, dict(data), row_totals=True, column_totals=True)
-
+    grids = {name: CountTable(name, countries, languages, dict(data), row_totals=True, column_totals=True)
+             for name, data in (("started_country_language", started), ("completed_country_language", completed))}
     series = queries.monthly(session, sid, course)
     first = min(series["started"], default=now_month)
     months = _months(min(first, now_month), now_month)
@@ -151,65 +191,37 @@ def build_reports(session: Session, scope: Scope, catalogue: Catalogue, *, thres
     versions = queries.completions_by_version(session, sid, course)
     by_version = CountTable("completed_version", sorted(versions), ["completed"],
                             {(v, "completed"): n for v, n in versions.items()}, column_totals=True)
-
-    steps = queries.funnel(session, sid, course)
-    known = [m.id for m in catalogue.modules]
-    modules = [m for m in known if m in steps] + sorted(m for m in steps if m not in known)
-    funnel = CountTable("funnel", modules, ["reached", "completed"],
-                        {(m, k): steps[m][k] for m in modules for k in ("reached", "completed")})
-
-    pairs = queries.answer_pairs(session, sid, course)
-    item_ids = [i.id for i in catalogue.items] + sorted({i for i, _ in pairs} - {i.id for i in catalogue.items})
-    scale = [str(v) for v in catalogue.scale]
-    attitude_tables: list[CountTable] = []
-    pair_countries = sorted({c for _, c in pairs})
-    for item in item_ids:
-        for phase, position in (("pre", 0), ("post", 1)):
-            cells: dict[Key, int] = {}
-            for country in pair_countries:
-                for values, n in pairs.get((item, country), {}).items():
-                    key = (country, str(values[position]))
-                    cells[key] = cells.get(key, 0) + n
-            attitude_tables.append(CountTable(f"{phase}:{item}", list(pair_countries), scale, cells,
-                                              row_totals=True, column_totals=True))
-
-    count_tables = [*grids.values(), monthly, by_version, funnel, *attitude_tables]
     links: list[list[tuple[str, Key]]] = [
         [("started_country_language", (TOTAL, TOTAL)), ("monthly", (TOTAL, "started"))],
         [("completed_country_language", (TOTAL, TOTAL)), ("monthly", (TOTAL, "completed")),
          ("completed_version", (TOTAL, "completed"))],
     ]
+    suppress_linked([*grids.values(), monthly, by_version], links, threshold)
+    return grids, monthly, by_version, series
+
+
+def _attitudes(session: Session, scope: Scope, catalogue: Catalogue, threshold: int, resamples: int
+               ) -> tuple[Table, list[Table]]:
+    """The pre and post distributions per item (countries x values) and the shift statistics."""
+    pairs = queries.answer_pairs(session, scope.scope_id, catalogue.course)
+    item_ids = [i.id for i in catalogue.items] + sorted({i for i, _ in pairs} - {i.id for i in catalogue.items})
+    scale = [str(v) for v in catalogue.scale]
+    countries = sorted({c for _, c in pairs})
+    tables: list[CountTable] = []
     for item in item_ids:
-        for row in [*pair_countries, TOTAL]:
-            links.append([(f"pre:{item}", (row, TOTAL)), (f"post:{item}", (row, TOTAL))])
-    suppress_linked(count_tables, links, threshold)
-
-    completed_total = None if (TOTAL, TOTAL) in grids["completed_country_language"].suppressed else \
-        grids["completed_country_language"].entries()[(TOTAL, TOTAL)]
-    facts = _projection(completed_total, series["completed"], now_month, target, threshold)
-    target_table = Table("target", "values", "measure", "value", list(TARGET_ROWS), ["value"],
-                         {(k, "value"): facts[k] for k in TARGET_ROWS}, set())
-
-    shift_table = _shift_table(catalogue, item_ids, pair_countries, pairs, attitude_tables, threshold, resamples)
-
-    def report(name: str, tables: list[Table], notes: list[str], labels: dict[str, str] | None = None) -> Report:
-        return Report(name, scope, course, generated, threshold, tables, notes, labels or {}, synthetic)
-
-    base_notes = ["suppression", "country_from_credential"] + (["synthetic"] if synthetic else [])
-    names = queries.module_names(session, sid, course)
-    return {
-        "summary": report("summary", [_counts_table(monthly, "month", "measure"), target_table],
-                          [*base_notes, "projection"]),
-        "completions": report("completions", [
-            _counts_table(grids["completed_country_language"], "country", "language"),
-            _counts_table(grids["started_country_language"], "country", "language"),
-            _counts_table(by_version, "version", "measure")], base_notes),
-        "funnel": report("funnel", [_counts_table(funnel, "module", "measure")], [*base_notes, "funnel"],
-                         {f"module:{m}": n for m, n in names.items() if m in modules}),
-        "attitudes": report("attitudes", [shift_table, *(_counts_table(t_, "country", "value")
-                                                         for t_ in attitude_tables)],
-                            [*base_notes, "post_survey_completers", "attitude_method"]),
-    }
+        for phase, position in (("pre", 0), ("post", 1)):
+            cells: dict[Key, int] = {}
+            for country in countries:
+                for values, n in pairs.get((item, country), {}).items():
+                    key = (country, str(values[position]))
+                    cells[key] = cells.get(key, 0) + n
+            tables.append(CountTable(f"{phase}:{item}", list(countries), scale, cells, row_totals=True,
+                                     column_totals=True))
+    links = [[(f"pre:{item}", (row, TOTAL)), (f"post:{item}", (row, TOTAL))]
+             for item in item_ids for row in [*countries, TOTAL]]
+    suppress_linked(tables, links, threshold)
+    shift_table = _shift_table(catalogue, item_ids, countries, pairs, tables, threshold, resamples)
+    return shift_table, [_counts_table(table, "country", "value") for table in tables]
 
 
 def _shift_table(catalogue: Catalogue, item_ids: list[str], countries: list[str],

@@ -10,10 +10,12 @@ from __future__ import annotations
 import copy
 import typing as t
 
-from sqlalchemy import and_, bindparam, delete, select, text
+import collections
 
-from lrs.reporting.models import ReportAnswer, ReportLearner, ReportModule, ReportModuleName
-from lrs.reporting.progress import ANSWER_COLUMNS, LEARNER_COLUMNS, MODULE_COLUMNS, NAME_COLUMNS, Model
+from sqlalchemy import and_, bindparam, delete, select, text, tuple_
+
+from lrs.reporting.models import ReportAnswer, ReportLearner, ReportModule, ReportModuleName, ReportPair
+from lrs.reporting.progress import ANSWER_COLUMNS, LEARNER_COLUMNS, MODULE_COLUMNS, NAME_COLUMNS, Model, PairKey
 from lrs.storage.clock import ADVISORY_KEY
 
 if t.TYPE_CHECKING:
@@ -26,6 +28,8 @@ _L = t.cast("Table", ReportLearner.__table__)
 _M = t.cast("Table", ReportModule.__table__)
 _A = t.cast("Table", ReportAnswer.__table__)
 _N = t.cast("Table", ReportModuleName.__table__)
+_P = t.cast("Table", ReportPair.__table__)
+_PAIR_KEY = ("scope_id", "course", "item", "country", "pre", "post")
 # table, key columns, value columns, attribute of Model
 _TABLES: tuple[tuple[Table, tuple[str, ...], tuple[str, ...], str], ...] = (
     (_L, ("scope_id", "course", "learner"), LEARNER_COLUMNS, "learners"),
@@ -33,7 +37,7 @@ _TABLES: tuple[tuple[Table, tuple[str, ...], tuple[str, ...], str], ...] = (
     (_A, ("scope_id", "course", "learner", "item", "phase"), ANSWER_COLUMNS, "answers"),
     (_N, ("scope_id", "course", "module"), NAME_COLUMNS, "names"),
 )
-PROGRESS_TABLES = tuple(table.name for table, *_ in _TABLES)
+PROGRESS_TABLES = (*(table.name for table, *_ in _TABLES), _P.name)
 _CHUNK = 500
 
 
@@ -76,6 +80,58 @@ def load(session: Session, keys: t.Iterable[LearnerKey], *, names: t.Iterable[tu
     return model
 
 
+def load_learners(session: Session, learners: t.Iterable[str]) -> Model:
+    """Return every row of the learners (hashes), in every scope and course."""
+    model = Model()
+    hashes = sorted(set(learners))
+    for chunk in _chunks(hashes):
+        for table, key_columns, value_columns, attribute in _TABLES[:3]:
+            target = getattr(model, attribute)
+            for row in session.execute(select(table).where(table.c.learner.in_(chunk))).mappings():
+                target[tuple(row[c] for c in key_columns)] = {c: row[c] for c in value_columns}
+    return model
+
+
+def apply_pairs(session: Session, delta: collections.Counter[PairKey]) -> None:
+    """Add ``delta`` (learners per answer pair, may be negative) to ``report_pair``."""
+    keys = sorted(k for k, n in delta.items() if n)
+    existing: dict[PairKey, int] = {}
+    columns = [_P.c[c] for c in _PAIR_KEY]
+    for chunk in _chunks(keys, 200):
+        for row in session.execute(select(_P).where(tuple_(*columns).in_(chunk))).mappings():
+            existing[t.cast(PairKey, tuple(row[c] for c in _PAIR_KEY))] = int(row["learners"])
+    where = and_(*(_P.c[c] == bindparam(f"k_{c}") for c in _PAIR_KEY))
+    inserts, updates, deletes = [], [], []
+    for key in keys:
+        count = existing.get(key, 0) + delta[key]
+        if count < 0:
+            raise RuntimeError(f"report_pair {key}: would fall below zero ({count}); run qrlrs reports rebuild")
+        names = {f"k_{c}": v for c, v in zip(_PAIR_KEY, key)}
+        if key not in existing:
+            if count:
+                inserts.append({**dict(zip(_PAIR_KEY, key)), "learners": count})
+        elif count:
+            updates.append({**names, "learners": count})
+        else:
+            deletes.append(names)
+    if inserts:
+        session.execute(_P.insert(), inserts)
+    if updates:
+        session.execute(_P.update().where(where).values(learners=bindparam("learners")), updates)
+    if deletes:
+        session.execute(_P.delete().where(where), deletes)
+
+
+def pair_delta(before: Model, after: Model, keys: t.Collection[tuple[int, str, str]] | None = None
+               ) -> collections.Counter[PairKey]:
+    """Return the change of answer pairs from ``before`` to ``after`` (for the learners ``keys``)."""
+    from lrs.reporting.progress import pairs
+
+    delta = pairs(after, keys)
+    delta.subtract(pairs(before, keys))
+    return delta
+
+
 def snapshot(model: Model) -> Model:
     """Return a deep copy of ``model`` (what was stored, to compare with after folding)."""
     return copy.deepcopy(model)
@@ -115,6 +171,7 @@ def delete_all(session: Session) -> None:
     """Empty the progress tables."""
     for table, *_ in _TABLES:
         session.execute(delete(table))
+    session.execute(delete(_P))
 
 
 def read_all(session: Session) -> Model:
@@ -125,3 +182,9 @@ def read_all(session: Session) -> Model:
         for row in session.execute(select(table)).mappings():
             target[tuple(row[c] for c in key_columns)] = {c: row[c] for c in value_columns}
     return model
+
+
+def read_pairs(session: Session) -> dict[PairKey, int]:
+    """Return every row of ``report_pair``."""
+    return {t.cast(PairKey, tuple(row[c] for c in _PAIR_KEY)): int(row["learners"])
+            for row in session.execute(select(_P)).mappings()}

@@ -44,9 +44,15 @@ class CountTable:
     row_totals: bool = False
     column_totals: bool = False
     suppressed: set[Key] = dataclasses.field(default_factory=set)
+    _entries: dict[Key, int] | None = dataclasses.field(default=None, repr=False, compare=False)
 
     def entries(self) -> dict[Key, int]:
-        """Return every published-to-be entry: cells (0 where absent) and margins."""
+        """Return every published-to-be entry: cells (0 where absent) and margins (computed once)."""
+        if self._entries is None:
+            self._entries = self._compute_entries()
+        return self._entries
+
+    def _compute_entries(self) -> dict[Key, int]:
         out = {(r, c): int(self.cells.get((r, c), 0)) for r in self.rows for c in self.columns}
         if self.row_totals:
             for r in self.rows:

@@ -15,8 +15,8 @@ every statement; the adapters choose actor, root activity and context):
 
 Outcomes per lesson: ``visited`` (first page only), ``read`` (every page, no quiz),
 ``passed``, ``failed`` (both attempts fail: completed and failed), ``retry-passed``
-(first attempt fails, second passes). A survey's outcome is ``{item id: 1-5 or None}``
-(None: prefer not to answer).
+(first attempt fails, second passes), ``skip`` (done elsewhere: another channel). A
+survey's outcome is ``{item id: 1-5 or None}`` (None: prefer not to answer).
 """
 
 from __future__ import annotations
@@ -250,6 +250,8 @@ def journey_statements(course: Course, journey: Journey) -> list[JSON]:
         outcome = journey.outcomes.get(m.id)
         if outcome is None:
             break
+        if outcome == "skip":  # done through another channel
+            continue
         if cmi5:
             w.session_start(m)
         seconds = 0.0
@@ -286,7 +288,7 @@ def journey_statements(course: Course, journey: Journey) -> list[JSON]:
 
 def _course_result(w: _Writer, course: Course, journey: Journey, scores: dict[str, float]) -> None:
     """The course's own result, once every module is final (``courseResult`` of the player)."""
-    if any(journey.outcomes.get(m.id) in (None, "visited", "read") for m in course.modules):
+    if any(journey.outcomes.get(m.id) in (None, "visited", "read", "skip") for m in course.modules):
         return
     lessons = [m for m in course.modules if m.questions]
     passed = all(journey.outcomes[m.id] != "failed" for m in lessons)

@@ -1,4 +1,4 @@
-"""Mount the dashboard and the report API (filled in by views and api)."""
+"""Mount the dashboard and the report API (:mod:`lrs.reporting.views`)."""
 
 from __future__ import annotations
 
@@ -9,4 +9,7 @@ if t.TYPE_CHECKING:
 
 
 def register(app: Flask) -> None:
-    """Register the reporting blueprints."""
+    """Register the reporting blueprint at /reports (and /reports/demo with a demo database)."""
+    from lrs.reporting import views
+
+    views.register(app)

@@ -71,6 +71,17 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("scope_id", "course", "learner", "item", "phase"),
     )
     op.create_table(
+        "report_pair",
+        sa.Column("scope_id", sa.Integer(), nullable=False),
+        sa.Column("course", sa.String(100), nullable=False),
+        sa.Column("item", sa.String(100), nullable=False),
+        sa.Column("country", sa.String(3), nullable=False),
+        sa.Column("pre", sa.SmallInteger(), nullable=False),
+        sa.Column("post", sa.SmallInteger(), nullable=False),
+        sa.Column("learners", sa.Integer(), nullable=False),
+        sa.PrimaryKeyConstraint("scope_id", "course", "item", "country", "pre", "post"),
+    )
+    op.create_table(
         "report_module_name",
         sa.Column("scope_id", sa.Integer(), nullable=False),
         sa.Column("course", sa.String(100), nullable=False),
@@ -125,5 +136,5 @@ def upgrade() -> None:
 def downgrade() -> None:
     """Drop the report_* tables."""
     for table in ("report_audit", "report_login_failure", "report_session", "report_account", "report_module_name",
-                  "report_answer", "report_module", "report_learner", "report_meta"):
+                  "report_pair", "report_answer", "report_module", "report_learner", "report_meta"):
         op.drop_table(table)

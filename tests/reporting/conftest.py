@@ -1,0 +1,243 @@
+"""Fixtures of the reporting tests: the real LRS on a migrated database, credentials, dashboard accounts.
+
+Tests that use ``db_url`` (directly or through ``app``) run on SQLite and on PostgreSQL
+(``LRS_TEST_POSTGRES_URL``, default ``postgresql+psycopg://postgres@127.0.0.1:5432/test``); the
+PostgreSQL variant skips, saying why, when the server cannot be reached. Statements are sent through
+the LRS's HTTP API with the Flask test client, so validation, pseudonymisation, storage and the
+reporting hook all run.
+"""
+
+from __future__ import annotations
+
+import base64
+import os
+import re
+import shutil
+import typing as t
+import uuid
+from pathlib import Path
+from urllib.parse import quote
+
+import pytest
+from sqlalchemy import create_engine, select, text
+
+from lrs import create_app
+from lrs.auth import create_credential, now_us
+from lrs.config import DEFAULTS
+from lrs.db import make_engine
+from lrs.migrate import upgrade
+from lrs.models import Tenant
+from lrs.reporting.catalogue import load_catalogue
+from lrs.restrictions import forward_restrictions
+
+if t.TYPE_CHECKING:
+    from collections.abc import Iterator
+
+    from flask import Flask
+    from flask.testing import FlaskClient
+
+    from lrs.reporting.catalogue import Catalogue
+    from qrscorm.source.model import Course
+
+REPO = Path(__file__).resolve().parents[2]
+COURSE_SRC = REPO / "course_src"
+OUTPUT = REPO / "test-output" / "reporting"
+POSTGRES_URL = os.environ.get("LRS_TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
+PSEUDONYM_KEY = "reporting-tests-pseudonym-key-0123456789abcdef"
+DATA_TABLES = ("report_audit", "report_login_failure", "report_session", "report_account", "report_module_name",
+               "report_pair", "report_answer", "report_module", "report_learner", "report_meta", "statement_index",
+               "statement", "attachment", "document", "agent_name", "activity_definition", "launch_fetch",
+               "rate_counter", "credential", "tenant")
+BASE_CONFIG: dict[str, t.Any] = {
+    "SQLITE_SYNCHRONOUS": "NORMAL",
+    "PSEUDONYM_KEY": PSEUDONYM_KEY,
+    "REPORTS_BOOTSTRAP": 400,
+    "FORWARD_RATE_PER_MINUTE": 1_000_000,
+    "REPORTS_COURSE_SOURCE": str(COURSE_SRC),
+}
+PASSWORD = "a long enough passphrase"
+
+
+def _migrate(url: str) -> None:
+    engine = make_engine(url, {**DEFAULTS, **BASE_CONFIG})
+    try:
+        upgrade(engine)
+        if engine.dialect.name == "sqlite":
+            with engine.connect() as conn:
+                conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
+    finally:
+        engine.dispose()
+
+
+@pytest.fixture(scope="session")
+def course() -> Course:
+    """The real course, read by the generator's own loader."""
+    from qrscorm.source.loader import load_course
+
+    return load_course(COURSE_SRC)
+
+
+@pytest.fixture(scope="session")
+def catalogue() -> Catalogue:
+    """The reporting catalogue of the real course."""
+    return load_catalogue(COURSE_SRC)
+
+
+@pytest.fixture(scope="session")
+def sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> str:
+    """A migrated SQLite database file to copy for each test."""
+    path = tmp_path_factory.mktemp("reporting-template") / "template.sqlite3"
+    _migrate(f"sqlite:///{path}")
+    return str(path)
+
+
+@pytest.fixture(scope="session")
+def postgres_schema_url() -> Iterator[str]:
+    """A PostgreSQL URL whose search_path is a fresh, migrated schema (dropped afterwards)."""
+    admin = create_engine(POSTGRES_URL, connect_args={"connect_timeout": 3})
+    try:
+        with admin.connect() as conn:
+            conn.execute(text("SELECT 1"))
+    except Exception as err:  # noqa: BLE001 - any failure to connect means "absent"
+        admin.dispose()
+        pytest.skip(f"PostgreSQL not reachable at {POSTGRES_URL} ({type(err).__name__}); start it or set "
+                    "LRS_TEST_POSTGRES_URL")
+    schema = f"reporting_test_{uuid.uuid4().hex[:12]}"
+    with admin.begin() as conn:
+        conn.execute(text(f'CREATE SCHEMA "{schema}"'))
+    url = f"{POSTGRES_URL}{'&' if '?' in POSTGRES_URL else '?'}options={quote(f'-csearch_path={schema}')}"
+    try:
+        _migrate(url)
+        yield url
+    finally:
+        with admin.begin() as conn:
+            conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
+        admin.dispose()
+
+
+def _empty_postgres(url: str) -> None:
+    engine = create_engine(url)
+    try:
+        with engine.begin() as conn:
+            conn.execute(text(f"TRUNCATE {', '.join(DATA_TABLES)} RESTART IDENTITY CASCADE"))
+            conn.execute(text("UPDATE lrs_state SET last_stored_us = 0"))
+    finally:
+        engine.dispose()
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
+def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
+    """URL of an empty, migrated database: SQLite file or PostgreSQL schema."""
+    if request.param == "sqlite":
+        path = tmp_path / "lrs.sqlite3"
+        shutil.copyfile(request.getfixturevalue("sqlite_template"), path)
+        yield f"sqlite:///{path}"
+        return
+    url = request.getfixturevalue("postgres_schema_url")
+    _empty_postgres(url)
+    yield url
+    _empty_postgres(url)
+
+
+@pytest.fixture
+def sqlite_url(sqlite_template: str, tmp_path: Path) -> str:
+    """An empty, migrated SQLite database (for tests whose subject is not the database)."""
+    path = tmp_path / "lrs-sqlite.sqlite3"
+    shutil.copyfile(sqlite_template, path)
+    return f"sqlite:///{path}"
+
+
+@pytest.fixture
+def app_config(db_url: str) -> dict[str, t.Any]:
+    """The test configuration; tests may change it before using ``app``."""
+    return {**BASE_CONFIG, "DATABASE_URL": db_url, "TESTING": True}
+
+
+def _dispose(application: Flask) -> None:
+    application.extensions["lrs.db"].dispose()
+    demo = application.extensions.get("lrs.reporting.demo_db")
+    if demo is not None:
+        demo.dispose()
+
+
+@pytest.fixture
+def app(app_config: dict[str, t.Any]) -> Iterator[Flask]:
+    """The LRS app on the test database."""
+    application = create_app(app_config)
+    yield application
+    _dispose(application)
+
+
+@pytest.fixture
+def client(app: Flask) -> FlaskClient:
+    """A test client of ``app``."""
+    return app.test_client()
+
+
+class Lrs:
+    """Tenants, credentials, statements and dashboard accounts of one test app."""
+
+    def __init__(self, app: Flask) -> None:
+        self.app = app
+        self.client = app.test_client()
+        self.db = app.extensions["lrs.db"]
+
+    def tenant(self, name: str, kind: str = "ministry", country: str = "", pseudonymise: bool = True) -> int:
+        """Create a tenant (or return the existing one's id)."""
+        with self.db.write() as session:
+            row = session.scalar(select(Tenant).where(Tenant.name == name))
+            if row is None:
+                row = Tenant(name=name, kind=kind, country=country, pseudonymise=pseudonymise, created_us=now_us())
+                session.add(row)
+                session.flush()
+            return int(row.id)
+
+    def credential(self, tenant: str, *scopes: str, kind: str = "ordinary") -> str:
+        """Return the Authorization header of a new credential of ``tenant``."""
+        restrictions = None
+        if kind == "forward":
+            catalogue = self.app.extensions["lrs.reporting"].catalogue()
+            restrictions = forward_restrictions(catalogue.iri_base)
+        with self.db.write() as session:
+            row = session.scalar(select(Tenant).where(Tenant.name == tenant))
+            credential, secret = create_credential(session, row, scopes or ("all",), kind=kind,
+                                                   restrictions=restrictions)
+            token = base64.b64encode(f"{credential.key}:{secret}".encode()).decode()
+        return f"Basic {token}"
+
+    def post(self, auth: str, statements: list[dict[str, t.Any]]) -> list[str]:
+        """POST statements in batches of 50, as the player does; return their ids."""
+        ids: list[str] = []
+        for start in range(0, len(statements), 50):
+            response = self.client.post("/xapi/statements", json=statements[start:start + 50],
+                                        headers={"Authorization": auth, "X-Experience-API-Version": "1.0.3"})
+            assert response.status_code == 200, response.get_data(as_text=True)
+            ids.extend(response.get_json())
+        return ids
+
+    def account(self, tenant: str, email: str, password: str = PASSWORD) -> None:
+        """Add a dashboard account."""
+        from lrs.reporting.accounts import add_account
+
+        with self.db.write() as session:
+            add_account(session, tenant, email, password)
+
+    def login(self, client: FlaskClient, email: str, password: str = PASSWORD, prefix: str = "/reports") -> t.Any:
+        """Sign in through the form (with its CSRF token); return the POST's response."""
+        page = client.get(f"{prefix}/login")
+        token = re.search(r'name="csrf" value="([^"]+)"', page.get_data(as_text=True))
+        assert token is not None
+        return client.post(f"{prefix}/login", data={"csrf": token.group(1), "email": email, "password": password})
+
+
+@pytest.fixture
+def lrs(app: Flask) -> Lrs:
+    """Helper over ``app``."""
+    return Lrs(app)
+
+
+@pytest.fixture(scope="session")
+def output() -> Path:
+    """Folder for screenshots and other files the tests leave for people to look at."""
+    OUTPUT.mkdir(parents=True, exist_ok=True)
+    return OUTPUT
