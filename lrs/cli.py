@@ -241,3 +241,14 @@ def _register_security_commands() -> None:
 
 
 _register_security_commands()
+
+
+def _register_reporting_commands() -> None:
+    from lrs.reporting.cli import demo, learners, reports
+
+    main.add_command(reports)
+    main.add_command(learners)
+    main.add_command(demo)
+
+
+_register_reporting_commands()
