@@ -50,6 +50,8 @@ _UPSERT = (
     "ON CONFLICT (bucket, window_start) DO UPDATE SET hits = rate_counter.hits + 1 RETURNING hits"
 )
 _SWEEP = "DELETE FROM rate_counter WHERE window_start < :window"
+_UPSERT_SQL, _SWEEP_SQL = text(_UPSERT), text(_SWEEP)
+_NO_FLUSH = text("SET LOCAL synchronous_commit = off")
 
 
 def init_app(app: Flask) -> None:
@@ -111,11 +113,12 @@ def _count(bucket: str, window: int) -> int:
     params = {"bucket": bucket, "window": window}
     db = get_db()
     if not db.is_sqlite:
-        with db.write() as session:
-            session.execute(text("SET LOCAL synchronous_commit = off"))
-            hits = int(session.execute(text(_UPSERT), params).scalar_one())
+        # A Core connection, not an ORM session: a third of the client CPU per request.
+        with db.engine.begin() as connection:
+            connection.execute(_NO_FLUSH)
+            hits = int(connection.execute(_UPSERT_SQL, params).scalar_one())
             if hits == 1:
-                session.execute(text(_SWEEP), {"window": window - WINDOW_SECONDS})
+                connection.execute(_SWEEP_SQL, {"window": window - WINDOW_SECONDS})
         return hits
     # SQLite: the driver connection is in autocommit mode (lrs.db), so this transaction
     # is ours to open and to relax; the pooled connection gets its setting back after it.
