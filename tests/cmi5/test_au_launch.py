@@ -104,7 +104,8 @@ def test_course_package_au(lms: Cmi5Lms, packages: Path) -> None:
 
 
 def test_token_is_never_stored(lms: Cmi5Lms, packages: Path) -> None:
-    """§8.2.1: the auth-token is for the session: it stays in memory, never in the queue or any storage."""
+    """§8.2.1: the auth-token is for the session: it stays in memory, never in the queue or any storage; what
+    the session queued while the LRS was cut is sent within the session, each statement once."""
     enrolment = lms.enrol(packages / "en/modules/recovery-cmi5.zip")
     session = lms.launch(enrolment)
     lms.context.route(f"{lms.lrs.origin}/**", lambda route: route.abort())
@@ -118,3 +119,5 @@ def test_token_is_never_stored(lms: Cmi5Lms, packages: Path) -> None:
     session.learner.view.evaluate("dispatchEvent(new Event('online'))")
     wait_until(lambda: session.learner.queued() == 0, what="the queue sent", page=session.learner.page)
     exit_au(session, lms.site)
+    names = [s["verb"]["id"].rsplit("/", 1)[-1] for s in _au_statements(lms, enrolment.registration)]
+    assert names == ["initialized", "experienced", "experienced", "terminated"]  # within the session, once each
