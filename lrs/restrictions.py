@@ -46,8 +46,8 @@ if t.TYPE_CHECKING:
 JSON = dict[str, t.Any]
 
 VOIDED = "http://adlnet.gov/expapi/verbs/voided"
-#: The verbs the course player sends (issue 4: initialized, experienced, answered,
-#: completed, passed, failed, terminated; suspended and resumed around a SCORM suspend).
+#: The verbs the course player forwards (xapi-client.js: initialized, experienced, answered,
+#: completed, passed, failed, terminated).
 PLAYER_VERBS = (
     "http://adlnet.gov/expapi/verbs/initialized",
     "http://adlnet.gov/expapi/verbs/experienced",
@@ -56,8 +56,6 @@ PLAYER_VERBS = (
     "http://adlnet.gov/expapi/verbs/passed",
     "http://adlnet.gov/expapi/verbs/failed",
     "http://adlnet.gov/expapi/verbs/terminated",
-    "http://adlnet.gov/expapi/verbs/suspended",
-    "http://adlnet.gov/expapi/verbs/resumed",
 )
 _READS = frozenset({"GET", "HEAD"})
 _DOCUMENT_METHODS = frozenset({"GET", "HEAD", "PUT", "POST", "DELETE"})
