@@ -1,5 +1,6 @@
 # Two entry points do all set-up on a fresh Debian machine (Python 3.11, root):
-#   make run   build every package into dist/ and serve the LRS (SQLite) on 127.0.0.1:8000
+#   make run   build every package into dist/ and serve the LRS (SQLite) on 127.0.0.1:8000,
+#              with the demo reports at /reports/demo
 #   make test  install what the tests need (venv, pip, npm, Debian chromium), then run them all
 SHELL := /bin/bash
 PYTHON ?= python3
@@ -35,9 +36,14 @@ setup-test: setup node_modules/.installed
 build: setup
 	$(BIN)/qrscorm build
 
+# The demo database (synthetic learners, seeded once) is served at /reports/demo next to the LRS.
+DEMO_DB ?= sqlite:///$(CURDIR)/instance/demo.sqlite3
+
 serve: setup
 	$(BIN)/qrlrs db upgrade
-	$(BIN)/qrlrs serve --host $(HOST) --port $(PORT)
+	$(BIN)/qrlrs demo --database $(DEMO_DB)
+	LRS_REPORTS_DEMO_DATABASE_URL=$(DEMO_DB) LRS_REPORTS_INSECURE_LOOPBACK=true \
+	  $(BIN)/qrlrs serve --host $(HOST) --port $(PORT)
 
 run: build serve
 

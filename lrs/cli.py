@@ -79,7 +79,11 @@ def serve(host: str, port: int, prod: bool, workers: int | None) -> None:
         _require_schema(app)
         if not prod:
             click.echo(f"LRS (development server) at http://{host}:{port}/xapi  database {_db(app).engine.url!r}")
-            app.run(host=host, port=port, threaded=True, use_reloader=False)
+            demo = "  demo: /reports/demo" if app.config.get("REPORTS_DEMO_DATABASE_URL") else ""
+            click.echo(f"reports at http://{host}:{port}/reports{demo}")
+            from lrs.reporting.accesslog import PathOnlyRequestHandler
+
+            app.run(host=host, port=port, threaded=True, use_reloader=False, request_handler=PathOnlyRequestHandler)
             return
         if not app.config["PSEUDONYM_KEY"]:
             raise click.ClickException(

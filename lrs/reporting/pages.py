@@ -115,9 +115,9 @@ def summary(report: Report, labels: Labels) -> dict[str, t.Any]:
     totals = {name: cells[(TOTAL, name)] for name in ("started", "completed")}
     target = {r: report.table("target").values[(r, "value")] for r in report.table("target").rows}
     series = {name: [cells[(m, name)]["value"] for m in monthly.rows] for name in ("started", "completed")}
-    chart = charts.monthly_bars(monthly.rows, [tr.month(m) for m in monthly.rows], series,
-                                {n: tr(n) for n in series}, tr("monthly_title"), tr("chart_monthly"), tr.number)
-    progress = charts.progress_bar(target["share"], tr("target_title"), tr("chart_target"))
+    chart = charts.monthly_bars([tr.month(m) for m in monthly.rows], series, {n: tr(n) for n in series},
+                                tr("monthly_title"), tr("chart_monthly"), tr.number, tr.dir == "rtl")
+    progress = charts.progress_bar(target["share"], tr("target_title"), tr("chart_target"), tr.dir == "rtl")
     if target["completed"] is None:
         target_text = tr("target_hidden", threshold=report.threshold)
     else:
@@ -168,52 +168,59 @@ def funnel(report: Report, labels: Labels) -> dict[str, t.Any]:
 
 
 def attitudes(report: Report, labels: Labels) -> dict[str, t.Any]:
-    """The attitude shift page."""
+    """The attitude shift page: all countries first, then each item by country."""
     tr = labels.tr
     shift = report.table("shift")
     countries = sorted({row.split("|", 1)[1] for row in shift.rows})
     overall = TOTAL if TOTAL in countries else (countries[0] if countries else TOTAL)
-    forest_rows = []
-    head = [Cell(tr("item"), header=True, scope="col"), Cell(tr("country"), header=True, scope="col")]
-    head += [Cell(tr(k), header=True, scope="col") for k in ("pairs", "mean_pre", "mean_post", "rank_biserial", "ci",
-                                                             "p_value", "p_adjusted", "significant")]
-    body = []
-    for row in shift.rows:
-        item, country = row.split("|", 1)
+    columns = ("pairs", "mean_pre", "mean_post", "rank_biserial", "ci", "p_value", "p_adjusted", "significant")
+
+    def head(first: str) -> list[Cell]:
+        return [Cell(tr(first), header=True, scope="col")] + [Cell(tr(k), header=True, scope="col") for k in columns]
+
+    def line(row: str, label: str) -> list[Cell]:
         v = {c: shift.values.get((row, c)) for c in shift.columns}
-        hidden = (row, "pairs") in shift.suppressed
-        if country == overall:
-            forest_rows.append((labels.item(item), v["rank_biserial"], v["ci_low"], v["ci_high"]))
-        line = [Cell(labels.item(item), header=True, scope="row"),
-                Cell(tr("all_countries") if country == TOTAL else tr.country(country))]
-        if hidden:
-            line += [Cell(tr("suppressed"), cls="suppressed") for _ in range(8)]
-        else:
-            line += [Cell(tr.number(v["pairs"]), cls="number"), Cell(tr.number(v["mean_pre"], 2), cls="number"),
-                     Cell(tr.number(v["mean_post"], 2), cls="number"),
-                     Cell(tr.number(v["rank_biserial"], 2), cls="number"),
-                     Cell(f"[{tr.number(v['ci_low'], 2)}, {tr.number(v['ci_high'], 2)}]", cls="number"),
-                     Cell(_p(tr, v["p_value"]), cls="number"), Cell(_p(tr, v["p_adjusted"]), cls="number"),
-                     Cell(tr("yes") if v["significant"] else tr("no"))]
-        body.append(line)
+        cells = [Cell(label, header=True, scope="row")]
+        if (row, "pairs") in shift.suppressed:
+            return cells + [Cell(tr("suppressed"), cls="suppressed") for _ in columns]
+        return cells + [
+            Cell(tr.number(v["pairs"]), cls="number"), Cell(tr.number(v["mean_pre"], 2), cls="number"),
+            Cell(tr.number(v["mean_post"], 2), cls="number"), Cell(tr.number(v["rank_biserial"], 2), cls="number"),
+            Cell(f"[{tr.number(v['ci_low'], 2)}, {tr.number(v['ci_high'], 2)}]", cls="number"),
+            Cell(_p(tr, v["p_value"]), cls="number"), Cell(_p(tr, v["p_adjusted"]), cls="number"),
+            Cell(tr("yes") if v["significant"] else tr("no"))]
+
+    items = list(dict.fromkeys(row.split("|", 1)[0] for row in shift.rows))
+    overview, forest_rows, details = [], [], []
+    counts = {table.id: table for table in report.tables[1:]}
+    for item in items:
+        row = f"{item}|{overall}"
+        overview.append(line(row, labels.item(item)))
+        forest_rows.append((labels.item(item), *(shift.values.get((row, c)) for c in ("rank_biserial", "ci_low",
+                                                                                        "ci_high"))))
+        by_country = DisplayTable(f"shift-{item}", f"{tr('shift_table')}: {labels.item(item)}", head("country"),
+                                  [line(f"{item}|{c}", tr("all_countries") if c == TOTAL else tr.country(c))
+                                   for c in countries if f"{item}|{c}" in shift.rows])
+        distributions = [display(counts[f"{phase}:{item}"], labels, f"{tr('distribution_country', item=labels.item(item))}"
+                                 f" — {tr('before') if phase == 'pre' else tr('after')}") for phase in ("pre", "post")]
+        direction = next((i.direction for i in labels.catalogue.items if i.id == item), "agree")
+        details.append({"title": labels.item(item), "direction": tr(f"direction_{direction}"),
+                        "tables": [by_country, *distributions]})
     scale = [str(v) for v in labels.catalogue.scale]
-    stacked_rows, details = [], []
-    for table in report.tables[1:]:
-        phase, item = table.id.split(":", 1)
-        cells = {(c["row"], c["column"]): c for c in table.cells()}
-        if (TOTAL, TOTAL) in cells:
-            total = cells[(TOTAL, TOTAL)]
-            counts = [cells[(TOTAL, s)]["value"] for s in scale]
-            label = f"{labels.item(item)} — {tr('before') if phase == 'pre' else tr('after')}"
-            stacked_rows.append((label, counts, total["value"]))
-        caption = f"{tr('distribution_country', item=labels.item(item))} — {tr('before') if phase == 'pre' else tr('after')}"
-        details.append((labels.item(item), phase, display(table, labels, caption)))
+    stacked_rows = []
+    for item in items:
+        for phase in ("pre", "post"):
+            cells = {(c["row"], c["column"]): c for c in counts[f"{phase}:{item}"].cells()}
+            if (TOTAL, TOTAL) in cells:
+                stacked_rows.append((f"{tr('before') if phase == 'pre' else tr('after')}: {labels.item(item)}",
+                                     [cells[(TOTAL, s)]["value"] for s in scale], cells[(TOTAL, TOTAL)]["value"]))
+    rtl = tr.dir == "rtl"
     return {
-        "forest": charts.forest(forest_rows, tr("shift_table"), tr("chart_shift"), lambda x: tr.number(x, 1),
-                                tr.dir == "rtl") if forest_rows else Markup(""),
+        "forest": charts.forest(forest_rows, tr("shift_table"), tr("chart_shift"), lambda x: tr.number(x, 1), rtl)
+        if forest_rows else Markup(""),
         "stacked": charts.stacked(stacked_rows, [tr(f"likert_{s}") for s in scale], tr("distribution"),
-                                  tr("chart_distribution"), tr.dir == "rtl") if stacked_rows else Markup(""),
-        "shift": DisplayTable("shift", tr("shift_table"), head, body),
+                                  tr("chart_distribution"), rtl) if stacked_rows else Markup(""),
+        "shift": DisplayTable("shift", f"{tr('shift_table')} — {tr('all_countries')}", head("item"), overview),
         "details": details,
     }
 

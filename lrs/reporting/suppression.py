@@ -136,23 +136,44 @@ def derivable(table: CountTable) -> set[Key]:
     return out
 
 
+def _sides(edges: set[Key], bridge: Key) -> tuple[set[tuple[str, str]], set[tuple[str, str]]]:
+    """Return the nodes reachable from each end of ``bridge`` once it is removed."""
+    adjacency: dict[tuple[str, str], set[tuple[str, str]]] = {}
+    for r, c in edges - {bridge}:
+        adjacency.setdefault(("r", r), set()).add(("c", c))
+        adjacency.setdefault(("c", c), set()).add(("r", r))
+
+    def reach(start: tuple[str, str]) -> set[tuple[str, str]]:
+        seen, todo = {start}, [start]
+        while todo:
+            for nxt in adjacency.get(todo.pop(), ()):
+                if nxt not in seen:
+                    seen.add(nxt)
+                    todo.append(nxt)
+        return seen
+
+    return reach(("r", bridge[0])), reach(("c", bridge[1]))
+
+
 def _complement(table: CountTable, exposed: Key, values: dict[Key, int]) -> Key | None:
-    """Choose an entry to suppress so that ``exposed`` is no longer derivable."""
+    """Choose an entry to suppress so that ``exposed`` is no longer derivable.
+
+    With both margins, the best choice closes a cycle through the bridge: an entry whose row is on one
+    side of it and whose column on the other. Failing that, an entry of its row or column.
+    """
     r, c = exposed
-    touched_rows = {k[0] for k in table.suppressed if k != exposed}
-    touched_columns = {k[1] for k in table.suppressed if k != exposed}
+    published = [k for k in values if k not in table.suppressed]
+    candidates: list[Key] = []
     if table.row_totals and table.column_totals:
-        candidates = [k for k in values if (k[0] == r or k[1] == c) and k not in table.suppressed]
+        side_r, side_c = _sides(set(table.suppressed), exposed)
+        candidates = [k for k in published if (("r", k[0]) in side_r and ("c", k[1]) in side_c)
+                      or (("r", k[0]) in side_c and ("c", k[1]) in side_r)]
+        candidates = candidates or [k for k in published if k[0] == r or k[1] == c]
     else:
         candidates = [k for rel in table.relations() if exposed in rel for k in rel if k not in table.suppressed]
     if not candidates:
         return None
-
-    def rank(key: Key) -> tuple[bool, bool, int, Key]:
-        closes = key[1] in touched_columns if key[0] == r else key[0] in touched_rows
-        return (_is_margin(key), not closes, values[key], key)
-
-    return min(candidates, key=rank)
+    return min(candidates, key=lambda key: (_is_margin(key), values[key], key))
 
 
 def suppress(table: CountTable, threshold: int, forced: t.Iterable[Key] = ()) -> CountTable:

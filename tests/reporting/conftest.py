@@ -241,3 +241,17 @@ def output() -> Path:
     """Folder for screenshots and other files the tests leave for people to look at."""
     OUTPUT.mkdir(parents=True, exist_ok=True)
     return OUTPUT
+
+
+@pytest.fixture(scope="module")
+def cohort_lrs(sqlite_template: str, tmp_path_factory: pytest.TempPathFactory, course: Course) -> Iterator[Lrs]:
+    """An app on SQLite holding the cohort (tests/reporting/cohort.py), shared by a module's read-only tests."""
+    from tests.reporting import cohort
+
+    path = tmp_path_factory.mktemp("cohort") / "lrs.sqlite3"
+    shutil.copyfile(sqlite_template, path)
+    application = create_app({**BASE_CONFIG, "DATABASE_URL": f"sqlite:///{path}", "TESTING": True})
+    helper = Lrs(application)
+    cohort.send(helper, course)
+    yield helper
+    _dispose(application)
