@@ -1,7 +1,9 @@
 """The build pipeline: load and check the whole course, render each language once, plan, write, move into place.
 
 A package whose entries and options have not changed since the last build is left as it is (its fingerprint
-is kept in ``dist/.build-state.json``), so a change to one page rebuilds only the packages that hold it.
+is kept in ``dist/.build-state.json``), so a change to one page rebuilds only the packages that hold it. A
+language none of whose inputs changed (:mod:`qrscorm.inputs`) is not even rendered: its packages are listed
+from the previous build.
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ from typing import Any
 from . import __version__
 from .builders import BUILDERS, BuildOptions, PackagePlan, get_builder
 from .errors import BuildError, QrscormError
+from .inputs import language_inputs
 from .package import Staging, fingerprint, write_folder, write_zip
 from .render import RenderedCourse, render_course
 from .source.languages import PSEUDO_LANGUAGES
@@ -24,6 +27,7 @@ from .source.loader import load_course
 from .source.model import Course
 
 STATE_FILE = ".build-state.json"
+LANGUAGES_KEY = "@languages"  # in the state file: per language and variant, its inputs and its packages
 REPORT_FILE = "build-report.json"
 DEFAULT_FORMATS = ("web", "scorm12", "scorm2004", "xapi", "cmi5")
 
@@ -81,10 +85,18 @@ def build(course_root: Path, dist: Path, *, formats: list[str] | None = None, la
     state_path = dist / STATE_FILE
     state = _read_state(state_path)
     salt = _generator_digest()
-    plans = list(_plan(course, chosen_langs, chosen_formats, modules, options))
-    _check_unique_paths(plans)
+    languages = state.setdefault(LANGUAGES_KEY, {})
+    units = list(_units(course, chosen_langs, chosen_formats, modules, options, languages, dist))
+    plans = [plan for unit in units for plan in unit.plans]
+    _check_unique_paths([*plans, *(PackagePlan(path=r.path, format=r.format, lang=r.lang, files={},
+                                               module=r.module, shape=r.shape, sco_count=r.sco_count, light=r.light)
+                                   for unit in units for r in unit.reused)])
     staging = Staging(dist)
     try:
+        for unit in units:
+            for result in unit.reused:
+                size = _size_of(dist / result.path.rstrip("/"))
+                report.packages.append(PackageResult(**{**asdict(result), "size": size, "status": "unchanged"}))
         for done, plan in enumerate(plans):
             if progress:
                 progress(plan.path, done, len(plans))
@@ -104,6 +116,15 @@ def build(course_root: Path, dist: Path, *, formats: list[str] | None = None, la
                 status = "built"
             report.packages.append(PackageResult(plan.path, plan.format, plan.lang, plan.module, plan.shape,
                                                  plan.light, plan.sco_count, size, status))
+        order = {(unit.lang, unit.light): index for index, unit in enumerate(units)}
+        report.packages.sort(key=lambda p: order[(p.lang, p.light)])  # the languages' order, reused or not
+        for unit in units:
+            if unit.inputs is None:
+                languages.pop(unit.key, None)
+            else:
+                languages[unit.key] = {"inputs": unit.inputs, "packages": [
+                    {**asdict(p), "size": 0, "status": ""} for p in report.packages
+                    if (p.lang, p.light) == (unit.lang, unit.light)]}
         report.seconds = round(time.perf_counter() - started, 3)
         staging.path_for(REPORT_FILE).write_text(report.to_json(), encoding="utf-8")
         staging.path_for(STATE_FILE).write_text(json.dumps(state, indent=1, sort_keys=True), encoding="utf-8")
@@ -116,15 +137,37 @@ def build(course_root: Path, dist: Path, *, formats: list[str] | None = None, la
     return report
 
 
-def _plan(course: Course, langs: list[str], formats: list[str], modules: list[str] | None,
-          options: BuildOptions) -> Iterator[PackagePlan]:
+@dataclass
+class _Unit:
+    """The packages of one language in one variant: planned afresh, or reused from the previous build."""
+
+    lang: str
+    light: bool
+    inputs: str | None
+    plans: list[PackagePlan] = field(default_factory=list)
+    reused: list[PackageResult] = field(default_factory=list)
+
+    @property
+    def key(self) -> str:
+        return f"{self.lang}|{'light' if self.light else 'full'}"
+
+
+def _units(course: Course, langs: list[str], formats: list[str], modules: list[str] | None, options: BuildOptions,
+           previous: dict[str, Any], dist: Path) -> Iterator[_Unit]:
     # --light adds a light variant of every package beside the full one.
     variants = [BuildOptions(**{**asdict(options), "light": light}) for light in (False, True)[:1 + options.light]]
     for code in langs:
         for variant in variants:
-            rendered: RenderedCourse = render_course(course, code, light=variant.light)
-            for name in formats:
-                yield from get_builder(name).plans(course, rendered, variant, modules)
+            unit = _Unit(code, variant.light, language_inputs(course, code, variant, formats, modules))
+            known = previous.get(unit.key)
+            if (unit.inputs is not None and isinstance(known, dict) and known.get("inputs") == unit.inputs
+                    and all((dist / p["path"].rstrip("/")).exists() for p in known["packages"])):
+                unit.reused = [PackageResult(**p) for p in known["packages"]]
+            else:
+                rendered: RenderedCourse = render_course(course, code, light=variant.light)
+                unit.plans = [plan for name in formats for plan in get_builder(name).plans(course, rendered, variant,
+                                                                                           modules)]
+            yield unit
 
 
 def _check_unique_paths(plans: list[PackagePlan]) -> None:
