@@ -20,7 +20,7 @@ import tempfile
 import zipfile
 from pathlib import Path
 
-from bench_build import run_build
+from bench_build import pin_generator, run_build
 from common import ROOT, emit, print_table, verdict
 
 PLAYER_TARGET_KB = 60.0
@@ -42,7 +42,8 @@ def main() -> None:
 
     with tempfile.TemporaryDirectory(prefix="qrscorm-player-") as scratch:
         dist = Path(scratch) / "dist"
-        built = run_build(ROOT / "course_src", dist, "--lang", args.lang, "--light")
+        built = run_build(ROOT / "course_src", dist, "--lang", args.lang, "--light",
+                          generator=pin_generator(Path(scratch)))
         packages = [p for p in built["report"]["packages"] if p["module"] is None and p["format"] != "web"]
         rows, figures = [], {"lang": args.lang, "packages": {}}
         for package in packages:
