@@ -1,8 +1,8 @@
 """Pseudo-locales for testing layouts before translators deliver: made in memory, never written to course_src/.
 
-``qps-ploc`` (accented): every letter accented, text about 35% longer, each text bracketed, so that clipped,
+``en-XA`` (accented): every letter accented, text about 35% longer, each text bracketed, so that clipped,
 untranslated or concatenated strings show at a glance: "Hello world" becomes "[Ĥéļļö ŵöŕļð ~~~~]".
-``qps-plocm`` (mirrored): the same text, each run of words wrapped in RIGHT-TO-LEFT OVERRIDE … POP DIRECTIONAL
+``ar-XB`` (mirrored): the same text, each run of words wrapped in RIGHT-TO-LEFT OVERRIDE … POP DIRECTIONAL
 FORMATTING (Unicode Bidirectional Algorithm, UAX #9, section 2.2), so Latin letters run right to left in a
 right-to-left page, as Arabic will.
 
@@ -31,7 +31,7 @@ GROWTH = 0.35
 def pseudo_text(text: str, kind: str, code: str) -> str:
     """The pseudo-locale form of one unit's text (``kind`` says which codes it holds)."""
     nodes = parse_unit_text(kind, text)
-    mirrored = code == "qps-plocm"
+    mirrored = code == "ar-XB"
     words = "".join(ch for ch in text_of(nodes) if ch.isalnum())
     padding = "~" * max(1, round(len(words) * GROWTH))
     pad = " ".join(padding[i:i + 8] for i in range(0, len(padding), 8))

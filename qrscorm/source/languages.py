@@ -11,8 +11,8 @@ from babel.core import get_global
 # Pseudo-locales for layout testing before translators deliver (see qrscorm.i18n.pseudo).
 # BCP 47 reserves the private-use subtags; these are the conventional ones.
 PSEUDO_LANGUAGES = {
-    "qps-ploc": ("Pseudo (accented)", "Latn", "ltr"),
-    "qps-plocm": ("Pseudo (right-to-left)", "Arab", "rtl"),
+    "en-XA": ("Pseudo (accented)", "Latn", "ltr"),
+    "ar-XB": ("Pseudo (right-to-left)", "Arab", "rtl"),
 }
 
 

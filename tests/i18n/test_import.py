@@ -166,7 +166,7 @@ def test_import_refuses_pseudo_locales_and_a_wrong_source_language(course):
     root = course()
     xliff = export(root, "ar")
     pseudo = xliff.with_name("pseudo.xlf")
-    pseudo.write_text(xliff.read_text(encoding="utf-8").replace('trgLang="ar"', 'trgLang="qps-ploc"'),
+    pseudo.write_text(xliff.read_text(encoding="utf-8").replace('trgLang="ar"', 'trgLang="en-XA"'),
                       encoding="utf-8")
     with pytest.raises(TranslationError, match="pseudo-locale"):
         import_translation(root, pseudo)

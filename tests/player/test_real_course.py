@@ -39,19 +39,6 @@ def _checked_langs(langs: list[str]) -> list[str]:
     return [code for code in langs if code == "en" or code in PSEUDO_LANGUAGES or language(code).is_rtl]
 
 
-def _known(lang: str, violation: dict) -> bool:
-    """Whether a violation is known and owned elsewhere.
-
-    axe checks lang against ISO 639 and rejects the private-use subtag of the pseudo-locale tags (qps-ploc is
-    valid BCP 47, RFC 5646 2.2.1, but no ISO 639 code).
-    """
-    return lang in PSEUDO_LANGUAGES and violation["id"] == "html-lang-valid"
-
-
-def _unknown(lang: str, player) -> list[dict]:
-    return [v for v in player.axe() if not _known(lang, v)]
-
-
 def _routes(player) -> list[str]:
     return player.page.evaluate("""() => QR_DATA.modules.flatMap(m => [m.id].concat(m.pages.map(p => m.id + '/' + p.id),
         m.quiz ? [m.id + '/_quiz'] : [], m.survey ? [m.id + '/_survey'] : []))""")
@@ -75,16 +62,12 @@ def _pass_everything(player) -> None:
 def test_real_course_axe_every_page(player, course_langs):
     """Zero axe-core violations on every module overview, content page, quiz, survey and completion page."""
     found: dict[str, list] = {}
-    known: set[str] = set()
     for lang in _checked_langs(course_langs):
         player.open(f"course/{lang}/web/index.html")
         for route in [""] + _routes(player):
             player.go(route)
             for violation in player.axe():
-                if _known(lang, violation):
-                    known.add(lang)
-                else:
-                    found.setdefault(f"{lang} #/{route}", []).append(violation)
+                found.setdefault(f"{lang} #/{route}", []).append(violation)
         # Every question of the first quiz with its feedback, then the result.
         correct = player.page.evaluate(
             "() => QR_DATA.modules.find(m => m.quiz).quiz.questions.map(q => q.correct)")
@@ -94,13 +77,11 @@ def test_real_course_axe_every_page(player, course_langs):
         for number, values in enumerate(correct, start=1):
             player.page.wait_for_function("h => location.hash === h", arg=f"#/{module}/_quiz/{number}")
             player.answer(*values)
-            found.update({f"{lang} question {number} with feedback": v for v in [_unknown(lang, player)] if v})
+            found.update({f"{lang} question {number} with feedback": v for v in [player.axe()] if v})
             player.page.locator("main .qr-actions a").click()
         player.page.wait_for_function("h => location.hash === h", arg=f"#/{module}/_result")
-        found.update({f"{lang} quiz result": v for v in [_unknown(lang, player)] if v})
+        found.update({f"{lang} quiz result": v for v in [player.axe()] if v})
     assert found == {}, f"axe violations on the real course: {found}"
-    if known:
-        pytest.xfail(f"html-lang-valid on the pseudo-locales {sorted(known)}: axe rejects the private-use tag")
 
 
 def test_real_course_reflow_at_320px(player, course_langs):
