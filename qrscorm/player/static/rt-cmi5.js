@@ -6,7 +6,8 @@
     JUDGED = {completed: 1, passed: 1, failed: 1}, VERDICT = {passed: 1, failed: 1};
 
   QR.registerRuntime('cmi5', function (ctx) {
-    var p = new URLSearchParams(location.search), q = {activityId: p.get('activityId'), registration: p.get('registration')},
+    var p = new URLSearchParams(location.search),
+      q = {activityId: p.get('activityId'), registration: p.get('registration')},
       missing = ['endpoint', 'fetch', 'actor', 'registration', 'activityId'].filter(k => !p.get(k)),
       m = ctx.data.modules.filter(x => x.id == ctx.launch.scope)[0] || ctx.data.modules[0],
       client, tr, own, ld, mode, mastery, my = {d: {}}, sent = {}, pending = null, ended = false, told = false;
@@ -65,7 +66,9 @@
           r = await fetch(p.get('fetch'), {method: 'POST', credentials: 'omit', cache: 'no-store'});
           token = await r.json();
         } catch (e) { if (!r) throw stop(String(e)); }
-        if (!token['auth-token']) throw stop(token['error-code'] ? token['error-code'] + ' ' + token['error-text'] : 'HTTP ' + r.status);
+        if (!token['auth-token']) {
+          throw stop(token['error-code'] ? token['error-code'] + ' ' + token['error-text'] : 'HTTP ' + r.status);
+        }
         client = new X.Client({endpoint: p.get('endpoint'), auth: 'Basic ' + token['auth-token'], log: ctx.log,
           onAside: X.reporter(ctx)});
         own = new X.Doc(client, 'activities/state', Object.assign({stateId: 'qualityrights-progress'}, q));
@@ -82,8 +85,8 @@
         mode = String(ld.launchMode || 'Normal').toLowerCase();
         if (typeof ld.masteryScore == 'number' && m.quiz) mastery = m.masteryScore = ld.masteryScore;
         var base = X.key(client.ep, actor, q.registration);
-        client.queue(base + ':' + ((ld.contextTemplate.extensions || {})[C5 + 'context/extensions/sessionid'] || X.uuid()),
-          false, {actor: actor, registration: q.registration});
+        var session = (ld.contextTemplate.extensions || {})[C5 + 'context/extensions/sessionid'] || X.uuid();
+        client.queue(base + ':' + session, false, {actor: actor, registration: q.registration});
         client.adopt(base + ':');
         tr = new X.Tracker(ctx, {client: client, actor: actor, registration: q.registration, scope: m.id,
           root: X.root(ctx, q.activityId), platform: 'QualityRights', template: ld.contextTemplate});

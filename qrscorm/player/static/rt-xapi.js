@@ -12,7 +12,9 @@
     var p = new URLSearchParams(location.search), extra = {}, auth = p.get('auth') || '', reg = p.get('registration');
     if (!p.get('endpoint')) return QR.getRuntime('standalone')(ctx);
     p.forEach(function (v, k) { if (KNOWN.indexOf(k) < 0) extra[k] = v; });
-    if (reg && !/^[0-9a-f]{8}(-[0-9a-f]{4}){3}-[0-9a-f]{12}$/i.test(reg)) throw new Error('launch parameter registration is not a UUID: ' + reg);
+    if (reg && !/^[0-9a-f]{8}(-[0-9a-f]{4}){3}-[0-9a-f]{12}$/i.test(reg)) {
+      throw new Error('launch parameter registration is not a UUID: ' + reg);
+    }
     var actor = X.agent(p.get('actor')), ext = {}, client = new X.Client({endpoint: p.get('endpoint'),
         auth: /^\S+ /.test(auth) ? auth : 'Basic ' + auth, lang: p.get('Accept-Language'), log: ctx.log,
         onAside: X.reporter(ctx)}),

@@ -29,7 +29,9 @@
   };
   var read = X.read = function (k) { try { return JSON.parse(localStorage.getItem(k)); } catch (e) { return null; } },
     write = X.write = function (k, v) {
-      try { if (v) localStorage.setItem(k, JSON.stringify(v)); else localStorage.removeItem(k); } catch (e) { /* in memory */ }
+      try {
+        if (v) localStorage.setItem(k, JSON.stringify(v)); else localStorage.removeItem(k);
+      } catch (e) { /* kept in memory */ }
     };
 
   // ---- the client: o = {endpoint, auth, lang (Accept-Language), log(msg), onAside(count)}
@@ -73,7 +75,8 @@
   };
   C.aside = function (st, r, why) {
     var a = read(this.ak) || {m: this.meta, s: []};
-    a.s.push({statement: st, status: r.status, error: String(r.text).slice(0, 300), why: why, at: new Date().toISOString()});
+    a.s.push({statement: st, status: r.status, error: String(r.text).slice(0, 300), why: why,
+      at: new Date().toISOString()});
     write(this.ak, a);
     this.o.log('statement ' + st.id + ' set aside: ' + r.status + ' ' + String(r.text).slice(0, 200));
     if (this.o.onAside) this.o.onAside(a.s.length);
@@ -117,7 +120,8 @@
     var wait = Math.min(6e4, 1e3 * Math.pow(2, this.fails++)) * (0.8 + Math.random() * 0.4),
       ra = r.retry && (/^\d+$/.test(r.retry) ? r.retry * 1e3 : Date.parse(r.retry) - Date.now());
     wait = Math.max(wait, ra || 0);
-    this.o.log('LRS: ' + (r.status || r.text) + '; ' + this.q.length + ' kept, retry in ' + Math.round(wait / 1e3) + ' s');
+    this.o.log('LRS: ' + (r.status || r.text) + '; ' + this.q.length + ' kept, retry in ' + Math.round(wait / 1e3) +
+      ' s');
     this.timer = setTimeout(() => this.flush(), wait);
   };
   // The page closes: send the rest with keepalive (64 KiB at most; no answer can be read). A keep queue stays (the
@@ -141,10 +145,12 @@
   var T = X.Tracker.prototype;
   T.lm = function (s) { var m = {}; m[this.lang] = String(s); return m; };
   T.module = function (m) {
-    return this.o.scope ? this.o.root : {id: m.iri, definition: {type: ADL + 'activities/module', name: this.lm(m.title)}};
+    return this.o.scope ? this.o.root
+      : {id: m.iri, definition: {type: ADL + 'activities/module', name: this.lm(m.title)}};
   };
   T.statement = function (verb, object, result, parent, category) {
-    var o = this.o, c = JSON.parse(JSON.stringify(o.template || {})), ca = c.contextActivities = c.contextActivities || {},
+    var o = this.o, c = JSON.parse(JSON.stringify(o.template || {})),
+      ca = c.contextActivities = c.contextActivities || {},
       s = {id: X.uuid(), actor: o.actor, verb: {id: ADL + 'verbs/' + verb, display: {'en-US': verb}},
         object: Object.assign({objectType: 'Activity'}, object), context: c, timestamp: new Date().toISOString()};
     function add(list, ids) {
@@ -165,7 +171,10 @@
     return s;
   };
   T.send = function (s) { return this.o.client.send([s]); };
-  T.score = function (m, r) { var n = m.quiz.questions.length; return {scaled: r.scaled, raw: Math.round(r.scaled * n), min: 0, max: n}; };
+  T.score = function (m, r) { // raw: the right answers, an integer (cmi5 9.5.1)
+    var n = m.quiz.questions.length;
+    return {scaled: r.scaled, raw: Math.round(r.scaled * n), min: 0, max: n};
+  };
   T.initialized = function () { return this.send(this.statement('initialized', this.o.root)); };
   T.terminated = function () {
     return this.send(this.statement('terminated', this.o.root, {duration: X.duration(Date.now() - this.o.t0)}));
@@ -201,12 +210,15 @@
   };
   T.moduleResult = function (m, r) { this.result(this.module(m), r, r.scaled == null ? null : this.score(m, r)); };
   T.courseResult = function (r) { // a scoped launch tracks one module: moduleResult said it all
-    if (!this.o.scope) this.result(this.o.root, r, r.scaled == null ? null : {scaled: r.scaled, raw: r.raw, min: 0, max: 100});
+    if (!this.o.scope) {
+      this.result(this.o.root, r, r.scaled == null ? null : {scaled: r.scaled, raw: r.raw, min: 0, max: 100});
+    }
   };
   // The launched activity: the course, or the module of a scoped launch.
   X.root = function (ctx, id) {
     var D = ctx.data, m = ctx.launch.scope && D.modules.filter(x => x.id == ctx.launch.scope)[0], name = {};
     name[D.lang.code] = m ? m.title : D.course.title;
-    return {id: id || (m ? m.iri : D.course.iri), definition: {type: ADL + 'activities/' + (m ? 'module' : 'course'), name: name}};
+    return {id: id || (m ? m.iri : D.course.iri),
+      definition: {type: ADL + 'activities/' + (m ? 'module' : 'course'), name: name}};
   };
 })();

@@ -1,6 +1,6 @@
 /* Forwarding from SCORM packages (QR.forwarder, the hook of rt-scorm12.js and rt-scorm2004.js): every event also
- * goes to WHO's LRS with the build's forward key. The learner is an account on the LMS's home page (its origin, info.home)
- * named by the SCORM learner id, never by name; the queue outlives the launch. */
+ * goes to WHO's LRS with the build's forward key. The learner is an account on the LMS's home page (its origin,
+ * info.home) named by the SCORM learner id, never by name; the queue outlives the launch. */
 (function () {
   'use strict';
   var QR = window.QR, X = QR.xapi;
@@ -17,7 +17,9 @@
       fw = {client: client, finish: () => { tr.terminated(); client.close(); }};
     client.queue(X.key(client.ep, actor, ''), true, {actor: actor});
     tr.initialized();
-    ['pageViewed', 'quizAnswered', 'surveyAnswered', 'moduleResult', 'courseResult'].forEach(n => { fw[n] = tr[n].bind(tr); });
+    ['pageViewed', 'quizAnswered', 'surveyAnswered', 'moduleResult', 'courseResult'].forEach(n => {
+      fw[n] = tr[n].bind(tr);
+    });
     return fw;
   };
 })();

@@ -23,7 +23,8 @@
       for (var i = localStorage.length; i--;) {
         var k = localStorage.key(i), old = k.indexOf(P + 'q:' + prefix) == 0 && k != this.qk && X.read(k);
         if (!old || old.m.keep) continue;
-        old.s.forEach(st => this.aside(st, {status: 'unsent', text: ''}, 'its session ended while the LRS was unreachable'));
+        old.s.forEach(st => this.aside(st, {status: 'unsent', text: ''},
+          'its session ended while the LRS was unreachable'));
         X.write(k, null);
       }
     } catch (e) { /* no storage: nothing was left */ }
