@@ -10,10 +10,12 @@ whole model from the stored statements with the same functions.
 
 from __future__ import annotations
 
+import functools
 import json
 import typing as t
 
-from sqlalchemy import select
+from flask import g, has_app_context
+from sqlalchemy import bindparam, select
 
 from lrs.models import IDX_AGENT, Credential, Statement, StatementIndex, Tenant
 from lrs.reporting import progress, store
@@ -49,17 +51,35 @@ def _accepts_synthetic(session: Session) -> bool:
     return state.synthetic[url]
 
 
-def _senders(session: Session, tenant_ids: t.Iterable[int] | None = None) -> tuple[dict[int, Tenant], dict[int, str]]:
-    query = select(Tenant)
+class _TenantFacts(t.NamedTuple):
+    kind: str
+    country: str
+
+
+def _senders(session: Session, tenant_ids: t.Iterable[int] | None = None
+             ) -> tuple[dict[int, _TenantFacts], dict[int, str]]:
+    query = select(Tenant.id, Tenant.kind, Tenant.country)
     if tenant_ids is not None:
         query = query.where(Tenant.id.in_(sorted(set(tenant_ids))))
-    tenants = {tenant.id: tenant for tenant in session.scalars(query)}
-    credentials = dict(session.execute(select(Credential.id, Credential.kind).where(
+    connection = session.connection()
+    tenants = {row.id: _TenantFacts(row.kind, row.country or "") for row in connection.execute(query)}
+    credentials = dict(connection.execute(select(Credential.id, Credential.kind).where(
         Credential.tenant_id.in_(sorted(tenants)))).all())
     return tenants, credentials
 
 
-def _sender(tenants: dict[int, Tenant], credentials: dict[int, str], tenant_id: int,
+def _batch_senders(session: Session, stored: list[StoredStatement]
+                   ) -> tuple[dict[int, _TenantFacts], dict[int, str]]:
+    """Return the senders of a stored batch: the request's own credential when it sent them all (no query)."""
+    principal = g.get("credential") if has_app_context() else None
+    if principal is not None and all(item.credential_id == principal.credential_id
+                                     and item.tenant_id == principal.tenant_id for item in stored):
+        return ({principal.tenant_id: _TenantFacts(principal.tenant_kind, principal.tenant_country or "")},
+                {principal.credential_id: principal.kind})
+    return _senders(session, {item.tenant_id for item in stored})
+
+
+def _sender(tenants: dict[int, _TenantFacts], credentials: dict[int, str], tenant_id: int,
             credential_id: int | None) -> Sender:
     tenant = tenants[tenant_id]
     return Sender(tenant_id=tenant_id, tenant_kind=tenant.kind, country=tenant.country or "",
@@ -71,7 +91,7 @@ def on_statements_stored(session: Session, stored: list[StoredStatement]) -> Non
     catalogue = reporting_state().catalogue()
     if catalogue is None or not stored:
         return
-    tenants, credentials = _senders(session, {s.tenant_id for s in stored})
+    tenants, credentials = _batch_senders(session, stored)
     synthetic = _accepts_synthetic(session)
     observed: list[tuple[int, Observation]] = []
     for item in stored:
@@ -82,9 +102,7 @@ def on_statements_stored(session: Session, stored: list[StoredStatement]) -> Non
                 observed.append((item.seq, obs))
     if observed:
         # A statement whose voiding statement arrived first is stored already voided.
-        voided = set(session.execute(select(_S.c.seq).where(
-            _S.c.seq.in_([seq for seq, _ in observed]), _S.c.voided == True  # noqa: E712
-        )).scalars())
+        voided = set(session.connection().execute(_voided_among(), {"seqs": [seq for seq, _ in observed]}).scalars())
         apply(session, catalogue, [obs for seq, obs in observed if seq not in voided])
     targets = {item.voids for item in stored if item.voids}
     if targets:
@@ -94,6 +112,12 @@ def on_statements_stored(session: Session, stored: list[StoredStatement]) -> Non
         keys = {key for key in (actor_key(json.loads(body)) for body in bodies) if key is not None}
         if keys:
             recompute(session, catalogue, keys, accept_synthetic=synthetic)
+
+
+@functools.cache
+def _voided_among() -> t.Any:
+    # Built once: constructing the statement cost more than running it, once per stored batch.
+    return select(_S.c.seq).where(_S.c.seq.in_(bindparam("seqs", expanding=True)), _S.c.voided == True)  # noqa: E712
 
 
 def apply(session: Session, catalogue: Catalogue, observations: list[Observation]) -> None:

@@ -7,10 +7,10 @@ read-modify-write of a learner's rows never races another writer.
 
 from __future__ import annotations
 
-import copy
-import typing as t
-
 import collections
+import dataclasses
+import functools
+import typing as t
 
 from sqlalchemy import and_, bindparam, delete, select, text, tuple_
 
@@ -61,23 +61,49 @@ def load(session: Session, keys: t.Iterable[LearnerKey], *, names: t.Iterable[tu
         scopes.add(scope)
         learners.add(learner)
     wanted = set(keys)
+    connection = session.connection()
     for course, (scopes, learners) in by_course.items():
-        for table, key_columns, value_columns, attribute in _TABLES[:3]:
-            rows = session.execute(select(table).where(
-                table.c.course == course, table.c.scope_id.in_(sorted(scopes)), table.c.learner.in_(sorted(learners))
-            )).mappings()
+        for index, (_table, key_columns, value_columns, attribute) in enumerate(_TABLES[:3]):
             target = getattr(model, attribute)
+            width = len(key_columns)
+            rows = connection.execute(_rows_of_learners(index), {
+                "course": course, "scopes": sorted(scopes), "learners": sorted(learners)})
             for row in rows:
-                key = tuple(row[c] for c in key_columns)
-                if key[:3] in wanted:
-                    target[key] = {c: row[c] for c in value_columns}
+                if row[:3] in wanted:
+                    target[tuple(row[:width])] = dict(zip(value_columns, row[width:]))
     name_keys = set(names)
-    for scope, course, module in name_keys:
-        row = session.execute(select(_N).where(_N.c.scope_id == scope, _N.c.course == course,
-                                               _N.c.module == module)).mappings().first()
-        if row is not None:
-            model.names[(scope, course, module)] = {c: row[c] for c in NAME_COLUMNS}
+    if name_keys:
+        rows = connection.execute(_module_names(), {
+            "scopes": sorted({k[0] for k in name_keys}), "courses": sorted({k[1] for k in name_keys}),
+            "modules": sorted({k[2] for k in name_keys})})
+        for row in rows:
+            if row[:3] in name_keys:
+                model.names[tuple(row[:3])] = dict(zip(NAME_COLUMNS, row[3:]))
     return model
+
+
+# The statements of load() and save(), built once: building them cost more than running them, on every
+# stored batch.
+@functools.cache
+def _rows_of_learners(index: int) -> t.Any:
+    table, key_columns, value_columns, _ = _TABLES[index]
+    return select(*(table.c[c] for c in (*key_columns, *value_columns))).where(
+        table.c.course == bindparam("course"), table.c.scope_id.in_(bindparam("scopes", expanding=True)),
+        table.c.learner.in_(bindparam("learners", expanding=True)))
+
+
+@functools.cache
+def _module_names() -> t.Any:
+    return select(*(_N.c[c] for c in ("scope_id", "course", "module", *NAME_COLUMNS))).where(
+        _N.c.scope_id.in_(bindparam("scopes", expanding=True)), _N.c.course.in_(bindparam("courses", expanding=True)),
+        _N.c.module.in_(bindparam("modules", expanding=True)))
+
+
+@functools.cache
+def _update_rows(index: int) -> t.Any:
+    table, key_columns, value_columns, _ = _TABLES[index]
+    return (table.update().where(and_(*(table.c[c] == bindparam(f"k_{c}") for c in key_columns)))
+            .values({c: bindparam(c) for c in value_columns}))
 
 
 def load_learners(session: Session, learners: t.Iterable[str]) -> Model:
@@ -133,25 +159,27 @@ def pair_delta(before: Model, after: Model, keys: t.Collection[tuple[int, str, s
 
 
 def snapshot(model: Model) -> Model:
-    """Return a deep copy of ``model`` (what was stored, to compare with after folding)."""
-    return copy.deepcopy(model)
+    """Return a copy of ``model`` (what was stored, to compare with after folding).
+
+    Rows hold only scalars, so copying each row is a deep copy (several times cheaper than ``copy.deepcopy``).
+    """
+    return Model(**{field.name: {key: dict(row) for key, row in getattr(model, field.name).items()}
+                    for field in dataclasses.fields(Model)})
 
 
 def save(session: Session, before: Model, after: Model) -> None:
     """Write the rows of ``after`` that are new or differ from ``before``."""
-    for table, key_columns, value_columns, attribute in _TABLES:
+    connection = session.connection()
+    for index, (table, key_columns, _value_columns, attribute) in enumerate(_TABLES):
         old: dict[tuple[t.Any, ...], dict[str, t.Any]] = getattr(before, attribute)
         new: dict[tuple[t.Any, ...], dict[str, t.Any]] = getattr(after, attribute)
         inserts = [{**dict(zip(key_columns, key)), **row} for key, row in new.items() if key not in old]
         updates = [{**{f"k_{c}": v for c, v in zip(key_columns, key)}, **row}
                    for key, row in new.items() if key in old and old[key] != row]
         for chunk in _chunks(inserts):
-            session.execute(table.insert(), chunk)
+            connection.execute(table.insert(), chunk)
         if updates:
-            statement = (table.update()
-                         .where(and_(*(table.c[c] == bindparam(f"k_{c}") for c in key_columns)))
-                         .values({c: bindparam(c) for c in value_columns}))
-            session.execute(statement, updates)
+            connection.execute(_update_rows(index), updates)
 
 
 def insert_all(session: Session, model: Model) -> None:
