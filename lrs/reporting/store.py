@@ -70,7 +70,7 @@ def load(session: Session, keys: t.Iterable[LearnerKey], *, names: t.Iterable[tu
                 "course": course, "scopes": sorted(scopes), "learners": sorted(learners)})
             for row in rows:
                 if row[:3] in wanted:
-                    target[tuple(row[:width])] = dict(zip(value_columns, row[width:]))
+                    target[tuple(row[:width])] = dict(zip(value_columns, row[width:], strict=True))
     name_keys = set(names)
     if name_keys:
         rows = connection.execute(_module_names(), {
@@ -78,7 +78,7 @@ def load(session: Session, keys: t.Iterable[LearnerKey], *, names: t.Iterable[tu
             "modules": sorted({k[2] for k in name_keys})})
         for row in rows:
             if row[:3] in name_keys:
-                model.names[tuple(row[:3])] = dict(zip(NAME_COLUMNS, row[3:]))
+                model.names[tuple(row[:3])] = dict(zip(NAME_COLUMNS, row[3:], strict=True))
     return model
 
 
