@@ -10,7 +10,8 @@
   ``http://127.0.0.1:8000`` works. Any other request still gets ``Secure`` cookies.
 - **CSRF**: every form carries a token; a signed-in form's token is the session's, the
   sign-in form's is a random value also set in a cookie (double submit). A POST is refused
-  unless the token matches (constant-time) and any ``Origin`` header is this host's.
+  unless the token matches (constant-time) and an ``Origin`` header, when it names a site,
+  is this host (browsers send ``null`` under the dashboard's ``no-referrer`` policy).
 - **Throttling**: failed sign-ins are counted in fixed 15-minute windows per e-mail address
   and per client address (keyed digests; nothing is stored in clear). Over the limit, every
   attempt is refused with 429 and ``Retry-After`` until the window ends, even with the right
@@ -148,7 +149,8 @@ def end(db: Database) -> None:
 def csrf_ok(expected: str | None) -> bool:
     """Return whether this POST carries ``expected`` as its token and comes from this origin."""
     origin = request.headers.get("Origin")
-    if origin is not None and urlsplit(origin).netloc != request.host:
+    # "null" is what browsers send under Referrer-Policy: no-referrer; the token still has to match.
+    if origin not in (None, "null") and urlsplit(origin).netloc != request.host:
         return False
     given = request.form.get("csrf", "")
     return bool(expected) and hmac.compare_digest(given.encode(), str(expected).encode())
