@@ -16,12 +16,13 @@ takes the newest value.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import typing as t
 
 from flask import g, has_app_context
-from sqlalchemy import case, select
+from sqlalchemy import bindparam, case, select
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
@@ -172,8 +173,29 @@ def record_definitions(session: Session, stored: list[StoredStatement]) -> None:
         _save_names(session, list(names))
 
 
-def _insert(session: Session) -> t.Any:
-    return pg_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
+# The statements of the hook, built once (per dialect): on every stored batch, building them cost more
+# than running them.
+@functools.cache
+def _stored_definitions() -> t.Any:
+    return select(ActivityDefinition.activity_id, ActivityDefinition.definition).where(
+        ActivityDefinition.tenant_id == bindparam("tenant_id"),
+        ActivityDefinition.id_digest.in_(bindparam("digests", expanding=True)),
+    )
+
+
+@functools.cache
+def _upsert_definitions(dialect: str) -> t.Any:
+    insert = (pg_insert if dialect == "postgresql" else sqlite_insert)(ActivityDefinition)
+    return insert.on_conflict_do_update(
+        index_elements=["tenant_id", "id_digest"],
+        set_={"definition": insert.excluded.definition, "updated_us": insert.excluded.updated_us},
+    )
+
+
+@functools.cache
+def _insert_names(dialect: str) -> t.Any:
+    insert = (pg_insert if dialect == "postgresql" else sqlite_insert)(AgentName)
+    return insert.on_conflict_do_nothing(index_elements=["tenant_id", "agent_digest", "name_digest"])
 
 
 def _save_definitions(session: Session, definitions: dict[tuple[int, str], JSONObject]) -> None:
@@ -181,13 +203,12 @@ def _save_definitions(session: Session, definitions: dict[tuple[int, str], JSONO
     for tenant_id, activity_id in definitions:
         by_tenant.setdefault(tenant_id, []).append(activity_id)
     stored: dict[tuple[int, str], JSONObject] = {}
+    connection = session.connection()
     for tenant_id, activity_ids in by_tenant.items():
         for start in range(0, len(activity_ids), _IN_CHUNK):
             digests = [digest(activity_id) for activity_id in activity_ids[start:start + _IN_CHUNK]]
-            query = select(ActivityDefinition.activity_id, ActivityDefinition.definition).where(
-                ActivityDefinition.tenant_id == tenant_id, ActivityDefinition.id_digest.in_(digests)
-            )
-            for activity_id, text in session.execute(query):
+            for activity_id, text in connection.execute(_stored_definitions(),
+                                                        {"tenant_id": tenant_id, "digests": digests}):
                 stored[(tenant_id, activity_id)] = json.loads(text)
     now = now_us()
     rows = []
@@ -203,14 +224,7 @@ def _save_definitions(session: Session, definitions: dict[tuple[int, str], JSONO
                 "updated_us": now,
             })
     if rows:
-        insert = _insert(session)(ActivityDefinition)
-        session.execute(
-            insert.on_conflict_do_update(
-                index_elements=["tenant_id", "id_digest"],
-                set_={"definition": insert.excluded.definition, "updated_us": insert.excluded.updated_us},
-            ),
-            rows,
-        )
+        connection.execute(_upsert_definitions(connection.dialect.name), rows)
 
 
 def _save_names(session: Session, names: list[tuple[int, str, str]]) -> None:
@@ -226,8 +240,8 @@ def _save_names(session: Session, names: list[tuple[int, str, str]]) -> None:
         }
         for tenant_id, key, name in names
     ]
-    insert = _insert(session)(AgentName)
-    session.execute(insert.on_conflict_do_nothing(index_elements=["tenant_id", "agent_digest", "name_digest"]), rows)
+    connection = session.connection()
+    connection.execute(_insert_names(connection.dialect.name), rows)
 
 
 def canonical_definition(session: Session, tenants: Tenants, activity_id: str) -> JSONObject | None:
