@@ -1,9 +1,14 @@
 """Split a unit's text into what a translator translates and the codes that must survive untouched.
 
 A unit's text is kept exactly as it is written in the course source (Markdown inline syntax, ``{placeholders}``,
-caption line breaks). This module finds the codes in it: XLIFF 2.0 paired codes (``<pc>``) for emphasis, links
-and images, whose inner text is translated, and placeholders (``<ph>``) for code spans, autolinks, escapes, line
-breaks and ``{placeholders}``. Parsing is lossless: :func:`flatten` gives back the exact text.
+caption line breaks). This module finds the codes in it: XLIFF 2.0 paired codes (``<pc>``) for emphasis, links,
+images and language spans, whose inner text is translated, and placeholders (``<ph>``) for code spans, autolinks,
+escapes, line breaks and ``{placeholders}``. Parsing is lossless: :func:`flatten` gives back the exact text.
+
+A language span, ``[CHIME]{lang=en}``, is a paired code whose end holds the attributes (``]{lang=en}``): the
+translator cannot break the syntax or change the code, and translates the words inside when the language needs
+it. The code is optional like emphasis, because which passages are in another language depends on the target
+language: an English term kept in an Arabic sentence gets a span that the English source does not have.
 """
 
 from __future__ import annotations
@@ -11,6 +16,9 @@ from __future__ import annotations
 import re
 from collections import Counter
 from dataclasses import dataclass, field
+
+from mdit_py_plugins.attrs.parse import ParseError
+from mdit_py_plugins.attrs.parse import parse as parse_attributes
 
 # XLIFF 2.0 inline code types (section 4.3.1.29 "type") and the Common sub-types (4.3.1.30 "subType").
 FMT, LINK, IMAGE, UI, OTHER = "fmt", "link", "image", "ui", "other"
@@ -180,6 +188,8 @@ class _Parser:
     def _link(self, i: int, stop: int, opener: str, kind: str) -> tuple[Node, int] | None:
         close = self._matching(i, stop, "[", "]")
         text = self.text
+        if close is not None and opener == "[" and close + 1 < stop and text[close + 1] == "{":
+            return self._span(i, close, stop)
         if close is None or close + 1 >= stop or text[close + 1] != "(":
             return None
         end = self._matching(close + 1, stop, "(", ")")
@@ -187,6 +197,15 @@ class _Parser:
             return None
         children = tuple(self.parse(i + 1, close))
         return Pc(opener, text[close:end + 1], children, kind), end + 1
+
+    def _span(self, i: int, close: int, stop: int) -> tuple[Node, int] | None:
+        """A language span ``[words]{lang=xx}``: the attribute block as markdown-it's span rule reads it."""
+        try:
+            end, _ = parse_attributes(self.text[close + 1:stop])
+        except ParseError:
+            return None
+        end += close + 2  # just after the closing brace
+        return Pc("[", self.text[close:end], tuple(self.parse(i + 1, close)), FMT, None, False), end
 
     def _matching(self, i: int, stop: int, open_char: str, close_char: str) -> int | None:
         depth = 0

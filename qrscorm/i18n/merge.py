@@ -14,9 +14,11 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from mdit_py_plugins.attrs.parse import parse as parse_attributes
+
 from ..errors import TranslationError, display_path
-from ..source.languages import PSEUDO_LANGUAGES
-from .inline import code_signature
+from ..source.languages import PSEUDO_LANGUAGES, UnknownLanguage, language
+from .inline import Node, Pc, code_signature, codes
 from .mdblocks import Block, assemble, block_problem, split_blocks
 from .units import (
     CAPTION,
@@ -146,12 +148,31 @@ def unit_problem(document: Document, unit: Unit, target: str) -> str | None:
         problem = cue_problem(target)
         if problem:
             return problem
+    target_nodes = parse_unit_text(unit.kind, target)
+    problem = _span_problem(target_nodes)
+    if problem:
+        return problem
     want = code_signature(parse_unit_text(unit.kind, unit.source))
-    got = code_signature(parse_unit_text(unit.kind, target))
+    got = code_signature(target_nodes)
     for code in sorted(want - got):
         return f"{_describe(code)} is missing"
     for code in sorted(got - want):
         return f"it adds {_describe(code)}, which the source does not have"
+    return None
+
+
+def _span_problem(nodes: list[Node]) -> str | None:
+    """Say what is wrong with a language span ``[words]{lang=xx}`` in a translation, or None."""
+    for code in codes(nodes):
+        if not (isinstance(code, Pc) and code.end.startswith("]{")):
+            continue
+        _, attrs = parse_attributes(code.end[1:])
+        if set(attrs) != {"lang"}:
+            return f"the language span '{code.end[1:]}' may hold lang=<code> and nothing else"
+        try:
+            language(attrs["lang"])
+        except UnknownLanguage as err:
+            return f"the language span '{code.end[1:]}': {err}"
     return None
 
 

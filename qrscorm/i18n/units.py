@@ -19,7 +19,7 @@ from ..source.languages import PSEUDO_LANGUAGES
 from ..source.loader import SourceReader, read_course
 from ..source.model import Course, MediaItem, Module
 from ..source.yamlfile import YamlProblem, parse_yaml, read_yaml
-from .inline import parse_markdown
+from .inline import Pc, codes, parse_markdown
 from .mdblocks import Block, MarkdownShapeError, block_ids, inline_shape, split_blocks
 from .vtt import VttError, cue_ids, read_cues
 
@@ -394,6 +394,10 @@ def _block_notes(block: Block, where: str) -> list[tuple[str, str]]:
     if any("](" in r for r in rendered):
         notes.append(("format", "Translate the link text and the image description; link targets and file names "
                                 "are protected and must stay as they are."))
+    if any(isinstance(code, Pc) and code.end.startswith("]{") for code in codes(nodes)):
+        notes.append(("format", "A passage marked as being in another language (a pair of tags ending in "
+                                "]{lang=…}) is read aloud in that language: keep the tags around the words that stay "
+                                "in that language, or leave them out if you translate those words."))
     if block.heading or block.cell:
         notes.append(("format", "One line: no line breaks."))
     return notes

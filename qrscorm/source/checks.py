@@ -10,10 +10,13 @@ from pathlib import Path
 
 from .languages import UnknownLanguage, language
 from .loader import SourceReader
-from .markdown import scan_page
-from .model import Course, Module, PageText
+from .markdown import Reference, scan_page
+from .model import Course, MediaItem, Module, PageText
 
 _PLACEHOLDER = re.compile(r"\{[a-zA-Z_][a-zA-Z0-9_]*\}")
+_SPAN_IN_PLAIN = re.compile(r"\]\{\s*lang\s*=")
+_PLAIN_SPAN = ("language spans ([words]{lang=…}) work in pages and transcripts only; this is plain text, which the "
+               "player shows as written")
 
 
 def check_course(course: Course, reader: SourceReader) -> None:
@@ -26,6 +29,8 @@ def check_course(course: Course, reader: SourceReader) -> None:
     _check_surveys(course, reader)
     _check_ui(course, reader)
     _check_media(course, reader)
+    _check_transcript_spans(course, reader)
+    _check_plain_text_spans(course, reader)
 
 
 def _module_file(course: Course, module: Module, *parts: str) -> Path:
@@ -125,6 +130,28 @@ def _check_page(course: Course, module: Module, page: PageText, reader: SourceRe
             item = course.media.get(media_id)
             if item is None or item.kind != kind:
                 reader.report(page.path, line, f"no {kind} '{media_id}' in media/media.yaml")
+        else:
+            problem = span_problem(ref)
+            if problem:
+                reader.report(page.path, line, problem)
+
+
+def span_problem(ref: Reference) -> str | None:
+    """Say what is wrong with a language span ``[words]{lang=xx}`` (or stray ``{lang=…}`` text), or None."""
+    if ref.kind == "lang":
+        if not ref.target:
+            return "a language span needs lang=<code>, for example [CHIME]{lang=en}"
+        try:
+            language(ref.target)
+        except UnknownLanguage as err:
+            return f"language span: {err}"
+    elif ref.kind == "span-attribute":
+        return (f"language span: only lang=<code> may be written, not '{ref.target}' (the text direction follows "
+                "from the language)")
+    elif ref.kind == "stray-lang":
+        return (f"'{ref.target}' is not attached to a passage: write [words]{{lang=<code>}} with nothing between "
+                "] and { (for a link: [[link text](target)]{lang=<code>})")
+    return None
 
 
 def link_problem(course: Course, module: Module, target: str) -> str | None:
@@ -217,3 +244,63 @@ def _check_media(course: Course, reader: SourceReader) -> None:
                     reader.report_at(path, (item.id, key),
                                      f"missing translation: {key} of {item.kind} '{item.id}' for {code} "
                                      f"('{file}' not found)")
+
+
+def _check_transcript_spans(course: Course, reader: SourceReader) -> None:
+    """Transcripts are Markdown like pages: their language spans are checked the same way."""
+    media_root = course.root / "media"
+    for item in course.media.values():
+        for code in course.available:
+            _check_transcript(item, code, media_root, reader)
+
+
+def _check_transcript(item: MediaItem, code: str, media_root: Path, reader: SourceReader) -> None:
+    relative = item.path_for(item.transcript, code) if item.transcript else None
+    path = media_root / relative if relative else None
+    if path is None or not path.is_file():
+        return  # reported by _check_media
+    text = path.read_text(encoding="utf-8")
+    offset = 0
+    if text.startswith("---\n") and "\n---" in text[3:]:
+        end = text.index("\n---", 3) + 4
+        offset = text.count("\n", 0, end)
+        text = text[end:]
+    for ref in scan_page(text):
+        problem = span_problem(ref)
+        if problem:
+            reader.report(path, offset + ref.line, problem)
+
+
+def _check_plain_text_spans(course: Course, reader: SourceReader) -> None:
+    """Titles, quiz and survey texts and interface strings are plain text: span syntax would show as typed."""
+    root = course.root
+    for code in course.available:
+        paths = [root / code / "course.yaml", root / "ui" / f"{code}.yaml"]
+        paths += [root / "surveys" / code / f"{sid}.yaml" for sid in course.surveys]
+        paths += [_module_file(course, m, code, "text.yaml") for m in course.modules]
+        for path in paths:
+            for keys in _string_leaves(reader.docs.get(path), ()):
+                reader.report_at(path, keys, _PLAIN_SPAN)
+        for module in course.modules:
+            for page in module.pages:
+                text = page.texts.get(code)
+                if text is not None and _SPAN_IN_PLAIN.search(text.title):
+                    reader.report(text.path, _front_matter_line(text.path, "title"), f"page title: {_PLAIN_SPAN}")
+
+
+def _string_leaves(node: object, keys: tuple[object, ...]) -> list[tuple[object, ...]]:
+    """The key paths of the strings in a YAML document that hold span syntax."""
+    if isinstance(node, str):
+        return [keys] if _SPAN_IN_PLAIN.search(node) else []
+    if isinstance(node, dict):
+        return [found for key, value in node.items() for found in _string_leaves(value, (*keys, key))]
+    if isinstance(node, list):
+        return [found for index, value in enumerate(node) for found in _string_leaves(value, (*keys, index))]
+    return []
+
+
+def _front_matter_line(path: Path, key: str) -> int:
+    for number, line in enumerate(path.read_text(encoding="utf-8").split("\n")[1:], start=2):
+        if line.startswith(f"{key}:") or line == "---":
+            return number
+    return 1

@@ -4,6 +4,11 @@ Rendering is two layers deep on purpose: links and images are resolved token by 
 files inside the media folder and plain web links survive), then nh3 (the Ammonia sanitiser) strips whatever
 else a translation file might smuggle in. Packages must work offline and must not leak a learner's address to
 third parties, so nothing in a page may load content from outside the package.
+
+A passage in another language is a bracketed span with attributes, ``[CHIME]{lang=en}`` (the span syntax of
+mdit-py-plugins' ``attrs_plugin``, after Djot). It renders as ``<span lang="en" dir="ltr">``: ``dir`` comes from the
+language (Babel), so screen readers switch voice and the Unicode bidirectional algorithm isolates the passage.
+``lang`` is the only attribute an author may write; ``source.checks`` reports any other, and an unknown code.
 """
 
 from __future__ import annotations
@@ -16,11 +21,18 @@ from html import escape
 import nh3
 from markdown_it import MarkdownIt
 from markdown_it.token import Token
+from mdit_py_plugins.attrs import attrs_plugin
+from mdit_py_plugins.attrs.parse import ParseError, parse
+
+from .languages import UnknownLanguage, language
 
 MEDIA_LINE = re.compile(r"^\{\{\s*(video|audio)\s+([a-z0-9][a-z0-9-]*)\s*\}\}\s*$")
 _MEDIA_MARK = "QRMEDIA-{kind}-{id}-QRMEDIA"
 _MEDIA_MARK_RE = re.compile(r"<p>QRMEDIA-(video|audio)-([a-z0-9-]+)-QRMEDIA</p>")
 WEB_SCHEMES = ("http://", "https://", "mailto:")
+SPAN_ATTRIBUTES = ("lang",)  # what an author may write in a span's {…}; dir is derived from lang
+_SPAN_END = re.compile(r"(?<!\\)\]\{")  # where a span's attribute block starts: "]{" right after the text
+_STRAY_LANG = re.compile(r"\{\s*lang\s*=")
 
 _ALLOWED_TAGS = {
     "a", "p", "br", "strong", "em", "code", "pre", "blockquote", "ul", "ol", "li", "h2", "h3", "h4", "h5",
@@ -39,13 +51,16 @@ _ALLOWED_ATTRIBUTES = {
 class Reference:
     """Something a page points at, with the line it is on (1-based, within the Markdown body)."""
 
-    kind: str  # "link", "image", "media" or "html"
+    kind: str  # "link", "image", "media", "html", "h1", "lang", "span-attribute" or "stray-lang"
     target: str
     line: int
 
 
 def _parser(*, html: bool) -> MarkdownIt:
-    return MarkdownIt("commonmark", {"html": html, "linkify": False, "typographer": False}).enable("table")
+    md = MarkdownIt("commonmark", {"html": html, "linkify": False, "typographer": False}).enable("table")
+    # Spans only: attributes after links, images and code would be a second, unchecked way to set attributes.
+    attrs_plugin(md, after=(), spans=True, allowed=SPAN_ATTRIBUTES)
+    return md
 
 
 _RENDER = _parser(html=False)
@@ -90,6 +105,39 @@ def scan_page(markdown: str) -> list[Reference]:
                 found.append(Reference("image", src, _line_of(src, block, lines)))
             elif child.type == "html_inline":
                 found.append(Reference("html", child.content[:40], _line_of(child.content, block, lines)))
+        found.extend(_scan_spans(block, lines))
+    return found
+
+
+def _scan_spans(block: Token, lines: list[str]) -> list[Reference]:
+    """The language spans of one inline block ("lang", or "span-attribute" for anything but lang, each with its
+    line), and ``{lang=…}`` text that is not attached to a span ("stray-lang")."""
+    children = block.children or []
+    spans = [c for c in children if c.type == "span_open"]
+    stray = [c for c in children if c.type == "text" and _STRAY_LANG.search(c.content)]
+    if not spans and not stray:
+        return []
+    start, end = block.map or (0, 1)
+    raw = "\n".join(lines[start:end])
+    written = []  # (line, attributes) of every "]{…}" in the block's source, in order
+    for match in _SPAN_END.finditer(raw):
+        try:
+            _, attrs = parse(raw[match.end() - 1:])
+        except ParseError:
+            continue
+        written.append((start + raw.count("\n", 0, match.start()) + 1, attrs))
+    found = []
+    for span in spans:
+        attrs = {**span.attrs, **span.meta.get("insecure_attrs", {})}
+        place = next((w for w in written if w[1] == attrs), None)
+        if place is not None:
+            written.remove(place)
+        line = place[0] if place else start + 1
+        found.extend(Reference("span-attribute", name, line) for name in attrs if name != "lang")
+        found.append(Reference("lang", str(attrs.get("lang", "")), line))
+    for text in stray:
+        written_text = text.content[_STRAY_LANG.search(text.content).start():]  # type: ignore[union-attr]
+        found.append(Reference("stray-lang", written_text[:40], _line_of(written_text[:12], block, lines)))
     return found
 
 
@@ -118,6 +166,8 @@ def render_page(
                 _rewrite_link(child, resolve_link)
             elif child.type == "image":
                 _rewrite_image(child, resolve_image)
+            elif child.type == "span_open":
+                _set_span_language(child)
         if block.type in ("th_open", "td_open"):
             block.attrs.pop("style", None)
             if block.type == "th_open":
@@ -145,6 +195,16 @@ def _rewrite_link(token: Token, resolve_link: LinkResolver) -> None:
         token.attrs.pop("href", None)  # an <a> without href is plain text to the learner
     else:
         token.attrs["href"] = resolved
+
+
+def _set_span_language(token: Token) -> None:
+    """Keep only a known ``lang`` on a span and add the direction of that language (WCAG 2.1 SC 3.1.2)."""
+    code = str(token.attrs.get("lang", ""))
+    try:
+        direction = language(code).direction if code else None
+    except UnknownLanguage:
+        direction = None
+    token.attrs = {"lang": code, "dir": direction} if direction else {}
 
 
 def _rewrite_image(token: Token, resolve_image: LinkResolver) -> None:

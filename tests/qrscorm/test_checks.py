@@ -116,6 +116,48 @@ CASES = {
         ["course_src/media/media.yaml:1: video 'clip' carries visual-only information but has no audio "
          "description track ('descriptions')"],
     ),
+    "language-span-unknown-code": (
+        {"modules/01-basics/ar/dignity.md": "---\ntitle: الكرامة\n---\n## الكرامة\n\nنموذج\n"
+         "[Safewards]{lang=english} في الأجنحة.\n"},
+        ["course_src/modules/01-basics/ar/dignity.md:7: language span: unknown language code 'english'"],
+    ),
+    "language-span-other-attributes": (
+        {"modules/01-basics/ar/dignity.md": "---\ntitle: الكرامة\n---\nنموذج [Safewards]{lang=en dir=rtl .x}\n"
+         "\n| أ | ب |\n|---|---|\n| [CHIME]{lang=en} | [IPS]{#ips lang=en} |\n"},
+        ["course_src/modules/01-basics/ar/dignity.md:4: language span: only lang=<code> may be written, not "
+         "'class' (the text direction follows from the language)",
+         "course_src/modules/01-basics/ar/dignity.md:4: language span: only lang=<code> may be written, not 'dir' "
+         "(the text direction follows from the language)",
+         "course_src/modules/01-basics/ar/dignity.md:8: language span: only lang=<code> may be written, not 'id' "
+         "(the text direction follows from the language)"],
+    ),
+    "language-span-without-lang": (
+        {"modules/01-basics/ar/dignity.md": "---\ntitle: الكرامة\n---\nنموذج [Safewards]{} هنا.\n"},
+        ["course_src/modules/01-basics/ar/dignity.md:4: a language span needs lang=<code>, for example "
+         "[CHIME]{lang=en}"],
+    ),
+    "language-attributes-not-on-a-span": (
+        {"modules/01-basics/en/dignity.md": "---\ntitle: Dignity\n---\nThe word\n[karama](https://example.org)"
+         "{lang=ar} means dignity.\n"},
+        ["course_src/modules/01-basics/en/dignity.md:5: '{lang=ar} means dignity.' is not attached to a passage: "
+         "write [words]{lang=<code>} with nothing between ] and { (for a link: [[link text](target)]{lang=<code>})"],
+    ),
+    "language-span-in-transcript": (
+        {"media/media.yaml": "clip:\n  kind: audio\n  src: images/talk.svg\n  transcript: audio/clip.{lang}.md\n",
+         "media/audio/clip.en.md": "**Narrator:** Welcome to [QualityRights]{lang=en}.\n",
+         "media/audio/clip.ar.md": "---\nnote: front matter is skipped\n---\n**الراوي:** مرحبًا\n\n"
+                                   "بكم في [QualityRights]{lang=en-US-x-bad}.\n"},
+        ["course_src/media/audio/clip.ar.md:6: language span: unknown language code 'en-US-x-bad'"],
+    ),
+    "language-span-in-plain-text": (
+        {"modules/01-basics/ar/text.yaml": AR_TEXT.replace("description: أساسيات الحقوق.",
+                                                           "description: أساسيات [CHIME]{lang=en}."),
+         "modules/01-basics/ar/rights.md": "---\ntitle: ما هي [CHIME]{lang=en}؟\n---\nنص.\n"},
+        ["course_src/modules/01-basics/ar/rights.md:2: page title: language spans ([words]{lang=…}) work in pages "
+         "and transcripts only; this is plain text, which the player shows as written",
+         "course_src/modules/01-basics/ar/text.yaml:2: language spans ([words]{lang=…}) work in pages and "
+         "transcripts only; this is plain text, which the player shows as written"],
+    ),
 }
 
 
