@@ -10,14 +10,14 @@ from lrs import enrich
 from lrs.auth import Principal, authority_for, authenticate, requires
 from lrs.cursor import decode_cursor, encode_cursor
 from lrs.db import get_db
-from lrs.errors import BadRequest, Forbidden, NotFound
+from lrs.errors import BadRequest, NotFound
 from lrs.pseudonyms import pseudonymise_statements
 from lrs.restrictions import check_statements
 from lrs.schemas import StatementInvalid, validate_statement, validate_statement_batch
 from lrs.statement_forms import parse_accept_language
 from lrs.storage.clock import consistent_through, cursor_key, now_us
 from lrs.storage.query import Scope, find_statements, get_statement
-from lrs.storage.statements import StoreResult, is_voiding, store_statements
+from lrs.storage.statements import StoreResult, store_statements
 from lrs.xapi.bodies import read_statements_body
 from lrs.xapi.statement_params import ListQuery, SingleQuery, check_uuid, parse_get
 from lrs.xapi.statement_results import list_response, statement_response
@@ -92,7 +92,6 @@ def _store(
     for statement in statements:
         enrich.normalise(statement)
         enrich.assign_id(statement)
-    _check_restrictions(principal, statements)
     # Forward keys and launch tokens: only their course, learner, registration (403).
     check_statements(principal, statements, batch=isinstance(sent, list))
     # Before the idempotency comparison, which must see what would be stored.
@@ -116,12 +115,6 @@ def _has_attachments(statement: dict[str, t.Any]) -> bool:
     return bool(statement.get("attachments")) or (
         isinstance(target, dict) and target.get("objectType") == "SubStatement" and bool(target.get("attachments"))
     )
-
-
-def _check_restrictions(principal: Principal, statements: list[dict[str, t.Any]]) -> None:
-    """Apply what a restricted credential may send (Data §2.3.2.s2.b4: voiding needs authority)."""
-    if principal.restrictions.get("no_voiding") and any(is_voiding(s) for s in statements):
-        raise Forbidden(f"credential {principal.key}: may not void statements")
 
 
 def read_scope(principal: Principal) -> Scope:
