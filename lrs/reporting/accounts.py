@@ -94,4 +94,4 @@ def verify(session: Session, email: str, password: str) -> ReportAccount | None:
         return None
     if _HASHER.check_needs_rehash(account.password_hash):
         account.password_hash = hash_password(password)
-    return t.cast(ReportAccount, account)
+    return account

@@ -20,9 +20,9 @@ from pathlib import Path
 
 import yaml
 
-_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-
 from qrscorm.iris import COUNTRY_EXTENSION, COURSE_VERSION_EXTENSION, module_iri
+
+_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 __all__ = ["COUNTRY_EXTENSION", "COURSE_VERSION_EXTENSION", "Catalogue", "CatalogueError", "ModuleInfo",
            "SurveyItemInfo", "load_catalogue"]
@@ -140,11 +140,11 @@ def load_catalogue(root: str | os.PathLike[str], extra_versions: t.Mapping[str, 
     modules: list[ModuleInfo] = []
     order: list[str] = []
     for entry in course["modules"]:
-        folder = folders.get(str(entry))
-        doc = _read(folder / "module.yaml") if folder else modules_doc.get(str(entry))
+        found = folders.get(str(entry))
+        doc = _read(found / "module.yaml") if found else modules_doc.get(str(entry))
         if not isinstance(doc, dict) or "id" not in doc:
             raise CatalogueError(f"{root / 'course.yaml'}: module {entry!r} has no modules/{entry}/module.yaml")
-        folder = folder or by_id[doc["id"]]
+        folder = found or by_id[doc["id"]]
         kind = str(doc.get("kind", "lesson"))
         modules.append(ModuleInfo(
             id=str(doc["id"]), iri=module_iri(iri_base, str(doc["id"])), kind=kind,

@@ -113,7 +113,8 @@ def monthly_bars(labels: list[str], series: dict[str, list[int | None]], names: 
                 canvas.rect(x, top_pad + plot - 3, 10, 3, COLOURS["hidden"], f"{label}: {names[name]} —")
             else:
                 h = plot * value / top
-                canvas.rect(x, top_pad + plot - h, 10, max(h, 0.5), COLOURS[name], f"{label}: {names[name]} {fmt(value)}")
+                canvas.rect(x, top_pad + plot - h, 10, max(h, 0.5), COLOURS[name],
+                            f"{label}: {names[name]} {fmt(value)}")
         if index % step == 0:
             canvas.text(x0 + 11, height - bottom + 16, label, "middle")
     canvas.legend(left, height - 16, [(names[n], COLOURS[n]) for n in series])
@@ -201,5 +202,5 @@ def stacked(rows: list[tuple[str, list[int | None], int | None]], names: list[st
             w = plot * count / total
             canvas.rect(x, y, w, bar, colour, f"{label}: {name}")
             x += w
-    canvas.legend(8, height - 34, list(zip(names, LIKERT)))
+    canvas.legend(8, height - 34, list(zip(names, LIKERT, strict=False)))
     return canvas.svg(height, title, desc, "chart")

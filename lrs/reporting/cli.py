@@ -89,7 +89,7 @@ def reports_show(report: str, tenant_name: str | None, form: str) -> None:
             config = app.config
             built = build_report(session, report, scope, catalogue, threshold=int(config["REPORTS_MIN_COUNT"]),
                                  target=int(config["REPORTS_TARGET"]), resamples=int(config["REPORTS_BOOTSTRAP"]),
-                                 now=dt.datetime.now(dt.timezone.utc), synthetic=is_synthetic(session))
+                                 now=dt.datetime.now(dt.UTC), synthetic=is_synthetic(session))
     click.echo(json.dumps(export.to_json(built), ensure_ascii=False, indent=1) if form == "json"
                else export.to_csv(built), nl=form == "json")
 
@@ -171,14 +171,14 @@ def reports_audit(since: str | None) -> None:
     start = 0
     if since:
         try:
-            start = int(dt.datetime.strptime(since, "%Y-%m-%d").replace(tzinfo=dt.timezone.utc).timestamp() * 1e6)
+            start = int(dt.datetime.strptime(since, "%Y-%m-%d").replace(tzinfo=dt.UTC).timestamp() * 1e6)
         except ValueError as err:
             raise click.BadParameter(f"{since!r}: use YYYY-MM-DD", param_hint="--since") from err
     cli = _tools()
     with cli._app() as app:
         cli._require_schema(app)
         for row in entries(cli._db(app), start):
-            when = dt.datetime.fromtimestamp(row.at_us / 1e6, tz=dt.timezone.utc).isoformat(timespec="seconds")
+            when = dt.datetime.fromtimestamp(row.at_us / 1e6, tz=dt.UTC).isoformat(timespec="seconds")
             click.echo(f"{when}\t{row.reader}\t{row.tenant}\t{row.report}\t{row.form}\t{row.scope}")
 
 
@@ -251,7 +251,8 @@ def demo(database: str | None, count: int, seed: int) -> None:
         if url == base.config["DATABASE_URL"]:
             raise click.ClickException("--database: the demo needs its own database, not the LRS's")
         # A demo needs no durability: NORMAL spares an fsync per request.
-        config = {**dict(base.config), "DATABASE_URL": url, "REPORTS_DEMO_DATABASE_URL": "", "SQLITE_SYNCHRONOUS": "NORMAL"}
+        config = {**dict(base.config), "DATABASE_URL": url, "REPORTS_DEMO_DATABASE_URL": "",
+                  "SQLITE_SYNCHRONOUS": "NORMAL"}
     app = create_app(config)
     db = app.extensions["lrs.db"]
     try:

@@ -113,9 +113,9 @@ def _credentials(app: Flask) -> dict[str, str]:
             session.add(tenant)
             session.flush()
             if spec.channels == ("scorm",):
+                rules = forward_restrictions(_course_iri(app), rate_per_minute=10**7)
                 credential, secret = create_credential(session, tenant, ("statements/write",), kind="forward",
-                                                       label="demo forward key",
-                                                       restrictions=forward_restrictions(_course_iri(app), rate_per_minute=10**7))
+                                                       label="demo forward key", restrictions=rules)
             else:
                 credential, secret = create_credential(session, tenant, ("statements/write",), label="demo")
             out[spec.name] = "Basic " + base64.b64encode(f"{credential.key}:{secret}".encode()).decode()
@@ -147,7 +147,7 @@ def seed(app: Flask, course: Course, *, learners: int, seed: int = 2025,
     app.extensions["lrs.reporting"].synthetic.clear()
     auth = _credentials(app)
     rng = random.Random(seed)
-    now = now or dt.datetime.now(dt.timezone.utc)
+    now = now or dt.datetime.now(dt.UTC)
     client = app.test_client()
     weights = [spec.weight for spec in TENANTS]
     counts = {"learners": 0, "statements": 0, "two_channel": 0}
@@ -166,13 +166,14 @@ def seed(app: Flask, course: Course, *, learners: int, seed: int = 2025,
                                                 start=journeys[0].start + dt.timedelta(days=3)))
             tenants.append(other)
             counts["two_channel"] += 1
-        for tenant, journey in zip(tenants, journeys):
+        for tenant, journey in zip(tenants, journeys, strict=True):
             statements = journey_statements(course, journey)
             for start in range(0, len(statements), 50):
                 response = client.post("/xapi/statements", json=statements[start:start + 50], headers={
                     "Authorization": auth[tenant.name], "X-Experience-API-Version": "1.0.3"})
                 if response.status_code != 200:
-                    raise DemoError(f"the LRS refused demo statements of {tenant.name} ({journey.channel}, {response.status_code}): "
+                    raise DemoError(f"the LRS refused demo statements of {tenant.name} ({journey.channel}, "
+                                    f"{response.status_code}): "
                                     f"{response.get_data(as_text=True)[:300]}")
             counts["statements"] += len(statements)
         counts["learners"] += 1

@@ -50,7 +50,7 @@ from lrs.models import (
 from lrs.pseudonyms import pseudonym_agent
 from lrs.reporting import store
 from lrs.reporting.ingest import is_synthetic, recompute
-from lrs.reporting.mapping import actor_key, learner_hash
+from lrs.reporting.mapping import actor_key, json_object, learner_hash
 from lrs.reporting.models import ReportAudit, ReportLoginFailure, ReportSession
 from lrs.reporting.progress import Model
 from lrs.schemas import agent_key
@@ -58,13 +58,14 @@ from lrs.storage import index_value
 from lrs.storage.extract import filter_values, merge_values
 
 if t.TYPE_CHECKING:
+    from sqlalchemy import Table
     from sqlalchemy.orm import Session
 
     from lrs.db import Database
     from lrs.reporting.catalogue import Catalogue
 
-_S = Statement.__table__
-_I = StatementIndex.__table__
+_S = t.cast("Table", Statement.__table__)
+_I = t.cast("Table", StatementIndex.__table__)
 _OTHER_KIND = {IDX_AGENT: IDX_AGENT_RELATED, IDX_AGENT_RELATED: IDX_AGENT, IDX_ACTIVITY: IDX_ACTIVITY_RELATED,
                IDX_ACTIVITY_RELATED: IDX_ACTIVITY}
 _CHUNK = 500
@@ -78,6 +79,11 @@ class Erased:
     documents: int = 0
     learners: int = 0
     audit_rows: int = 0
+
+
+def _deleted(session: Session, statement: t.Any) -> int:
+    """Run a DELETE; return how many rows it removed."""
+    return int(getattr(session.execute(statement), "rowcount", 0) or 0)
 
 
 def learner_keys(agent: dict[str, t.Any]) -> set[str]:
@@ -96,7 +102,7 @@ def _index_rows(session: Session, tenant_id: int, statement: dict[str, t.Any]) -
     """Return the filter values a stored statement has: its own and its StatementRef targets'."""
     values = filter_values(statement)
     seen: set[str] = set()
-    target = statement.get("object") if isinstance(statement.get("object"), dict) else {}
+    target = json_object(statement.get("object"))
     target_id = target.get("id") if target.get("objectType") == "StatementRef" else None
     while isinstance(target_id, str) and target_id not in seen and len(seen) < 16:
         seen.add(target_id.lower())
@@ -106,12 +112,12 @@ def _index_rows(session: Session, tenant_id: int, statement: dict[str, t.Any]) -
             break
         inner = json.loads(body)
         values = merge_values(values, filter_values(inner))
-        obj = inner.get("object") if isinstance(inner.get("object"), dict) else {}
+        obj = json_object(inner.get("object"))
         target_id = obj.get("id") if obj.get("objectType") == "StatementRef" else None
     return values
 
 
-def _delete_statements(session: Session, rows: list[t.Any]) -> tuple[int, set[str]]:
+def _delete_statements(session: Session, rows: t.Sequence[t.Any]) -> tuple[int, set[str]]:
     """Delete statements with their filter rows and orphaned attachments; return (count, actor keys)."""
     actors: set[str] = set()
     attachments: set[tuple[int, str]] = set()
@@ -157,7 +163,7 @@ def forget(session: Session, agent: dict[str, t.Any], catalogue: Catalogue | Non
         count, actors = _delete_statements(session, rows)
         erased.statements += count
         others |= actors - keys
-    erased.documents = session.execute(delete(Document).where(Document.agent_key.in_(sorted(keys)))).rowcount or 0
+    erased.documents = _deleted(session, delete(Document).where(Document.agent_key.in_(sorted(keys))))
     digests = [hashlib.sha256(key.encode("utf-8")).hexdigest() for key in keys]
     session.execute(delete(AgentName).where(AgentName.agent_digest.in_(digests)))
     hashes = {learner_hash(key) for key in keys}
@@ -189,8 +195,8 @@ def purge(db: Database, days: int, catalogue: Catalogue | None, *, now: int | No
                 recompute(session, catalogue, actors, accept_synthetic=is_synthetic(session))
                 erased.learners += len(actors)
     with db.write() as session:
-        erased.documents = session.execute(delete(Document).where(Document.updated_us < cutoff)).rowcount or 0
-        erased.audit_rows = session.execute(delete(ReportAudit).where(ReportAudit.at_us < cutoff)).rowcount or 0
+        erased.documents = _deleted(session, delete(Document).where(Document.updated_us < cutoff))
+        erased.audit_rows = _deleted(session, delete(ReportAudit).where(ReportAudit.at_us < cutoff))
         session.execute(delete(ReportSession).where(ReportSession.expires_us < now_us()))
         session.execute(delete(ReportLoginFailure).where(ReportLoginFailure.window_start < cutoff // 1_000_000))
     return erased

@@ -26,7 +26,7 @@ def to_json(report: Report) -> dict[str, t.Any]:
         "report": report.name,
         "scope": report.scope.name,
         "course": report.course,
-        "generated": dt.datetime.fromtimestamp(report.generated_us / 1e6, tz=dt.timezone.utc)
+        "generated": dt.datetime.fromtimestamp(report.generated_us / 1e6, tz=dt.UTC)
         .isoformat(timespec="seconds").replace("+00:00", "Z"),
         "synthetic": report.synthetic,
         "threshold": report.threshold,

@@ -72,7 +72,7 @@ class Translator:
 
     def moment(self, when: dt.datetime) -> str:
         """Return a date and time."""
-        return format_datetime(when, format="medium", tzinfo=dt.timezone.utc, locale=self.lang) + " UTC"
+        return format_datetime(when, format="medium", tzinfo=dt.UTC, locale=self.lang) + " UTC"
 
     def country(self, code: str) -> str:
         """Return the name of an ISO 3166 country code ("Not known" for none)."""

@@ -19,8 +19,8 @@ from sqlalchemy import bindparam, select
 
 from lrs.models import IDX_AGENT, Credential, Statement, StatementIndex, Tenant
 from lrs.reporting import progress, store
-from lrs.reporting.models import ReportMeta
 from lrs.reporting.mapping import Observation, Sender, actor_key, learner_hash, observe
+from lrs.reporting.models import ReportMeta
 from lrs.reporting.settings import reporting_state
 from lrs.storage import index_value
 
@@ -125,9 +125,9 @@ def apply(session: Session, catalogue: Catalogue, observations: list[Observation
     if not observations:
         return
     keys = {(scope, o.course, o.learner) for o in observations for scope in (o.tenant_id, progress.ALL_TENANTS)}
-    names = {(scope, o.course, o.module) for o in observations if o.module_name and o.module
+    names = {(scope, o.course, o.module) for o in observations if o.module_name and o.module is not None
              for scope in (o.tenant_id, progress.ALL_TENANTS)}
-    before = store.load(session, keys, names=t.cast("set[tuple[int, str, str]]", names))
+    before = store.load(session, keys, names=names)
     model = store.snapshot(before)
     for obs in observations:
         progress.fold(model, obs)

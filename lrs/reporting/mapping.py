@@ -80,6 +80,11 @@ class Observation:
     module_name: str | None = None
 
 
+def json_object(value: t.Any) -> dict[str, t.Any]:
+    """Return ``value`` when it is a JSON object, else an empty one."""
+    return value if isinstance(value, dict) else {}
+
+
 def learner_hash(key: str) -> str:
     """Return the learner column of an actor with canonical IFI ``key`` (``lrs.schemas.agent_key``)."""
     return hashlib.sha256(key.encode("utf-8")).hexdigest()
@@ -160,8 +165,8 @@ def observe(statement: dict[str, t.Any], stored_us: int, sender: Sender, catalog
     key = actor_key(statement)
     if not isinstance(object_id, str) or key is None:
         return None
-    context = statement.get("context") if isinstance(statement.get("context"), dict) else {}
-    extensions = context.get("extensions") if isinstance(context.get("extensions"), dict) else {}
+    context = json_object(statement.get("context"))
+    extensions = json_object(context.get("extensions"))
     if extensions.get(SYNTHETIC_EXTENSION) is not None and not accept_synthetic:
         return None
     inside, module, part = _locate(catalogue, object_id, _context_ids(context))
@@ -181,15 +186,15 @@ def observe(statement: dict[str, t.Any], stored_us: int, sender: Sender, catalog
     version = extensions.get(COURSE_VERSION_EXTENSION)
     version = str(version)[:64] if isinstance(version, (str, int, float)) and not isinstance(version, bool) else ""
     fields: dict[str, t.Any] = {}
-    verb = statement.get("verb", {}).get("id") if isinstance(statement.get("verb"), dict) else None
-    result = statement.get("result") if isinstance(statement.get("result"), dict) else {}
+    verb = json_object(statement.get("verb")).get("id")
+    result = json_object(statement.get("result"))
     if module is not None and part == "":
         if catalogue.module(module) is None:  # names of known modules come from the catalogue
             fields["module_name"] = _name(target.get("definition"), language)
         if verb in RESULT_VERBS:
             fields["result"] = RESULT_VERBS[verb]
             fields["seconds"] = parse_seconds(result.get("duration"))
-            score = result.get("score", {}).get("scaled") if isinstance(result.get("score"), dict) else None
+            score = json_object(result.get("score")).get("scaled")
             if fields["result"] != "completed" and isinstance(score, (int, float)) and not isinstance(score, bool):
                 fields["score"] = float(score)
     elif module is not None and part.startswith("items/") and verb == ANSWERED:

@@ -191,18 +191,22 @@ def attitudes(report: Report, labels: Labels) -> dict[str, t.Any]:
             Cell(tr("yes") if v["significant"] else tr("no"))]
 
     items = list(dict.fromkeys(row.split("|", 1)[0] for row in shift.rows))
-    overview, forest_rows, details = [], [], []
+    overview: list[list[Cell]] = []
+    forest_rows: list[tuple[str, float | None, float | None, float | None]] = []
+    details: list[dict[str, t.Any]] = []
     counts = {table.id: table for table in report.tables[1:]}
     for item in items:
         row = f"{item}|{overall}"
         overview.append(line(row, labels.item(item)))
-        forest_rows.append((labels.item(item), *(shift.values.get((row, c)) for c in ("rank_biserial", "ci_low",
-                                                                                        "ci_high"))))
+        forest_rows.append((labels.item(item), shift.values.get((row, "rank_biserial")),
+                            shift.values.get((row, "ci_low")), shift.values.get((row, "ci_high"))))
         by_country = DisplayTable(f"shift-{item}", f"{tr('shift_table')}: {labels.item(item)}", head("country"),
                                   [line(f"{item}|{c}", tr("all_countries") if c == TOTAL else tr.country(c))
                                    for c in countries if f"{item}|{c}" in shift.rows])
-        distributions = [display(counts[f"{phase}:{item}"], labels, f"{tr('distribution_country', item=labels.item(item))}"
-                                 f" — {tr('before') if phase == 'pre' else tr('after')}") for phase in ("pre", "post")]
+        caption = tr("distribution_country", item=labels.item(item))
+        distributions = [display(counts[f"{phase}:{item}"], labels,
+                                 f"{caption} — {tr('before') if phase == 'pre' else tr('after')}")
+                         for phase in ("pre", "post")]
         direction = next((i.direction for i in labels.catalogue.items if i.id == item), "agree")
         details.append({"title": labels.item(item), "direction": tr(f"direction_{direction}"),
                         "tables": [by_country, *distributions]})

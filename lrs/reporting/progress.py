@@ -36,7 +36,7 @@ NAME_COLUMNS = ("name", "name_order")
 
 def month_of(us: int) -> int:
     """Return ``YYYYMM`` of a time in microseconds since the epoch (UTC)."""
-    day = dt.datetime.fromtimestamp(us / 1_000_000, tz=dt.timezone.utc)
+    day = dt.datetime.fromtimestamp(us / 1_000_000, tz=dt.UTC)
     return day.year * 100 + day.month
 
 
@@ -120,9 +120,9 @@ def finish(model: Model, catalogue: Catalogue, keys: t.Iterable[LearnerKey]) -> 
     """Decide moveOn of every module and completion of the course for the learners ``keys``."""
     by_learner: dict[LearnerKey, list[tuple[str, Row]]] = {}
     wanted = set(keys)
-    for key, row in model.modules.items():
-        if key[:3] in wanted:
-            by_learner.setdefault(key[:3], []).append((key[3], row))
+    for module_key, module_row in model.modules.items():
+        if module_key[:3] in wanted:
+            by_learner.setdefault(module_key[:3], []).append((module_key[3], module_row))
     for key in wanted:
         learner = model.learners.get(key)
         if learner is None:

@@ -255,7 +255,7 @@ def _shift_table(catalogue: Catalogue, item_ids: list[str], countries: list[str]
                 value = getattr(result, column)
                 values[(row, column)] = int(value) if column == "pairs" else round(float(value), 6)
             tested.append((row, result.p_value))
-    for (row, _), adjusted in zip(tested, holm([p for _, p in tested])):
+    for (row, _), adjusted in zip(tested, holm([p for _, p in tested]), strict=True):
         values[(row, "p_adjusted")] = round(adjusted, 6)
         values[(row, "significant")] = adjusted < ALPHA
     return Table("shift", "values", "item_country", "measure", rows, list(SHIFT_COLUMNS), values, suppressed)

@@ -30,7 +30,7 @@ import typing as t
 from urllib.parse import urlsplit
 
 from flask import current_app, request
-from sqlalchemy import delete, select, text
+from sqlalchemy import delete, select, text, update
 
 from lrs.auth import now_us
 from lrs.models import Tenant
@@ -39,8 +39,8 @@ from lrs.ratelimit import client_address
 from lrs.reporting.models import ReportAccount, ReportSession
 
 if t.TYPE_CHECKING:
-    from flask import Response
     from sqlalchemy.orm import Session
+    from werkzeug.wrappers import Response
 
     from lrs.db import Database
 
@@ -121,8 +121,7 @@ def current(db: Database) -> SignedIn | None:
         return None
     if now - stored.seen_us > _SEEN_EVERY_US:
         with db.write() as session:
-            session.execute(ReportSession.__table__.update().where(
-                ReportSession.token_digest == digest).values(seen_us=now))
+            session.execute(update(ReportSession).where(ReportSession.token_digest == digest).values(seen_us=now))
     return SignedIn(account.id, account.email, tenant.id, tenant.name, tenant.kind, stored.csrf)
 
 
@@ -172,7 +171,7 @@ def throttled(db: Database, email: str) -> int | None:
     limits = [int(current_app.config["REPORTS_LOGIN_FAILURES_PER_ACCOUNT"]),
               int(current_app.config["REPORTS_LOGIN_FAILURES_PER_ADDRESS"])]
     with db.read_session() as session:
-        for bucket, limit in zip(_buckets(email), limits):
+        for bucket, limit in zip(_buckets(email), limits, strict=True):
             hits = session.execute(text(
                 "SELECT hits FROM report_login_failure WHERE bucket = :bucket AND window_start = :window"),
                 {"bucket": bucket, "window": window}).scalar()

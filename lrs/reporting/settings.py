@@ -108,7 +108,8 @@ def configure(app: Flask) -> None:
     for key in (*_POSITIVE, "REPORTS_MIN_COUNT", "RETENTION_DAYS"):
         value = config[key]
         if not isinstance(value, int) or isinstance(value, bool) or value < (0 if key == "RETENTION_DAYS" else 1):
-            raise ConfigError(f"LRS_{key}={value!r}: must be a {'non-negative' if key == 'RETENTION_DAYS' else 'positive'} integer")
+            kind = "non-negative" if key == "RETENTION_DAYS" else "positive"
+            raise ConfigError(f"LRS_{key}={value!r}: must be a {kind} integer")
     if config["REPORTS_MIN_COUNT"] < 5:
         raise ConfigError("LRS_REPORTS_MIN_COUNT: must be at least 5 (counts under 5 are never published)")
     versions = config["REPORTS_COURSE_VERSIONS"]

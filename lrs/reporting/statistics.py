@@ -57,7 +57,7 @@ def _midranks(counts: np.ndarray) -> np.ndarray:
     """Midranks of |d| = 0..K given how many pairs have each |d| (one row per sample)."""
     upper = np.cumsum(counts, axis=-1)
     lower = upper - counts
-    return (lower + upper + 1) / 2.0
+    return t.cast("np.ndarray", (lower + upper + 1) / 2.0)
 
 
 def rank_biserial_from_counts(diff_counts: np.ndarray, max_abs: int) -> np.ndarray:
@@ -71,7 +71,7 @@ def rank_biserial_from_counts(diff_counts: np.ndarray, max_abs: int) -> np.ndarr
     total = n * (n + 1) / 2.0
     with np.errstate(invalid="ignore", divide="ignore"):
         r = ((positive - negative) * ranks).sum(axis=-1) / total
-    return np.nan_to_num(r)
+    return t.cast("np.ndarray", np.nan_to_num(r))
 
 
 def _seed(*parts: str) -> int:

@@ -132,10 +132,10 @@ def apply_pairs(session: Session, delta: collections.Counter[PairKey]) -> None:
         count = existing.get(key, 0) + delta[key]
         if count < 0:
             raise RuntimeError(f"report_pair {key}: would fall below zero ({count}); run qrlrs reports rebuild")
-        names = {f"k_{c}": v for c, v in zip(_PAIR_KEY, key)}
+        names = {f"k_{c}": v for c, v in zip(_PAIR_KEY, key, strict=True)}
         if key not in existing:
             if count:
-                inserts.append({**dict(zip(_PAIR_KEY, key)), "learners": count})
+                inserts.append({**dict(zip(_PAIR_KEY, key, strict=True)), "learners": count})
         elif count:
             updates.append({**names, "learners": count})
         else:
@@ -173,8 +173,8 @@ def save(session: Session, before: Model, after: Model) -> None:
     for index, (table, key_columns, _value_columns, attribute) in enumerate(_TABLES):
         old: dict[tuple[t.Any, ...], dict[str, t.Any]] = getattr(before, attribute)
         new: dict[tuple[t.Any, ...], dict[str, t.Any]] = getattr(after, attribute)
-        inserts = [{**dict(zip(key_columns, key)), **row} for key, row in new.items() if key not in old]
-        updates = [{**{f"k_{c}": v for c, v in zip(key_columns, key)}, **row}
+        inserts = [{**dict(zip(key_columns, key, strict=True)), **row} for key, row in new.items() if key not in old]
+        updates = [{**{f"k_{c}": v for c, v in zip(key_columns, key, strict=True)}, **row}
                    for key, row in new.items() if key in old and old[key] != row]
         for chunk in _chunks(inserts):
             connection.execute(table.insert(), chunk)

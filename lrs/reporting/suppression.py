@@ -99,7 +99,8 @@ def _bridges(edges: set[Key]) -> set[Key]:
             continue
         index[root] = low[root] = counter
         counter += 1
-        stack = [(root, None, iter(adjacency[root]))]
+        stack: list[tuple[tuple[str, str], Key | None, t.Iterator[tuple[tuple[str, str], Key]]]] = [
+            (root, None, iter(adjacency[root]))]
         while stack:
             node, via, neighbours = stack[-1]
             advanced = False

@@ -66,7 +66,7 @@ def duration(seconds: float) -> str:
 
 def iso(moment: dt.datetime) -> str:
     """A UTC timestamp as JavaScript's ``toISOString`` writes it."""
-    return moment.astimezone(dt.timezone.utc).strftime("%Y-%m-%dT%H:%M:%S.") + f"{moment.microsecond // 1000:03d}Z"
+    return moment.astimezone(dt.UTC).strftime("%Y-%m-%dT%H:%M:%S.") + f"{moment.microsecond // 1000:03d}Z"
 
 
 class _Writer:

@@ -15,13 +15,15 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import json
+import secrets
 import typing as t
 
 from flask import Blueprint, current_app, redirect, render_template, request, url_for
 from sqlalchemy import select
 
 from lrs.db import get_db
-from lrs.errors import Forbidden, NotFound, TooManyRequests, Unauthorized, XapiError
+from lrs.errors import Forbidden, NotFound, Unauthorized, XapiError
 from lrs.models import Tenant
 from lrs.reporting import accounts, audit, export, pages, sessions
 from lrs.reporting.i18n import Translator, choose_language, native_names
@@ -128,7 +130,7 @@ def _build(db: Database, name: str, scope: Scope) -> Report:
     with db.read_session() as session:
         return build_report(session, name, scope, catalogue, threshold=int(config["REPORTS_MIN_COUNT"]),
                             target=int(config["REPORTS_TARGET"]), resamples=int(config["REPORTS_BOOTSTRAP"]),
-                            now=dt.datetime.now(dt.timezone.utc), synthetic=is_synthetic(session))
+                            now=dt.datetime.now(dt.UTC), synthetic=is_synthetic(session))
 
 
 @bp.after_request
@@ -165,7 +167,7 @@ def index() -> BaseResponse:
     return redirect(url_for(".page", report="summary", **_keep()))
 
 
-def _keep() -> dict[str, str]:
+def _keep() -> dict[str, t.Any]:
     return {k: v for k, v in request.args.items() if k in ("tenant", "lang")}
 
 
@@ -195,8 +197,6 @@ def login() -> BaseResponse | tuple[str, int] | str:
                 return response
             sessions.record_failure(db, email)
             error, status = tr("login_failed"), 401
-    import secrets
-
     token = secrets.token_urlsafe(32)
     body = render_template("reports/login.html", tr=tr, csrf=token, error=error, reader=None, demo=False,
                            languages=native_names())
@@ -242,12 +242,12 @@ def page(report: str) -> BaseResponse | str:
     return render_template(f"reports/{report}.html", tr=tr, reader=reader, report=built, content=content,
                            scope=scope, scopes=scopes, languages=native_names(), demo=_is_demo(),
                            current=report, generated=tr.moment(dt.datetime.fromtimestamp(
-                               built.generated_us / 1e6, tz=dt.timezone.utc)),
+                               built.generated_us / 1e6, tz=dt.UTC)),
                            query=_keep())
 
 
 @bp.route(f"/api/<{_REPORT}:report>.<any(json, csv):form>")
-def api(report: str, form: str) -> Response:
+def api(report: str, form: str) -> BaseResponse:
     """One report as JSON or CSV (same cells)."""
     reader = _api_reader()
     db = _database()
@@ -255,7 +255,8 @@ def api(report: str, form: str) -> Response:
     built = _build(db, report, scope)
     audit.record(db, reader.label, reader.tenant_name, report, form, scope.name)
     if form == "json":
-        return current_app.json.response(export.to_json(built))
+        body = json.dumps(export.to_json(built), ensure_ascii=False, separators=(",", ":"))
+        return current_app.response_class(body, mimetype="application/json")
     response = current_app.response_class(export.to_csv(built), mimetype="text/csv")
     response.headers["Content-Disposition"] = f'attachment; filename="qualityrights-{report}-{scope.name}.csv"'
     return response
@@ -271,5 +272,3 @@ def register(app: t.Any) -> None:
         app.extensions["lrs.reporting.demo_db"] = Database(url, app.config)
         app.register_blueprint(bp, url_prefix="/reports/demo", name=DEMO)
 
-
-__all__ = ["TooManyRequests", "bp", "register"]

@@ -40,10 +40,9 @@ from lrs.reporting.synthetic import Journey, journey_statements
 
 if t.TYPE_CHECKING:
     from qrscorm.source.model import Course
-
     from tests.reporting.conftest import Lrs
 
-UTC = dt.timezone.utc
+UTC = dt.UTC
 ITEM1 = "consent-refuse-treatment"
 HOMES = {"ministry-gh": "https://moodle.gh.example", "ministry-ke": "https://moodle.ke.example",
          "university-za": "https://lms.za.example", "who": "https://academy.who.example"}

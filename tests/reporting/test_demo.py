@@ -57,8 +57,8 @@ def demo_app(demo_url: str, tmp_path_factory: pytest.TempPathFactory, sqlite_tem
 
 def test_demo_database_is_marked_synthetic_and_has_every_kind_of_tenant(demo_url: str) -> None:
     """Ministries, universities and WHO; the database says it is synthetic; every learner is in the model."""
-    from lrs.db import make_engine
     from lrs.config import DEFAULTS
+    from lrs.db import make_engine
 
     engine = make_engine(demo_url, {**DEFAULTS, **BASE_CONFIG})
     try:
@@ -98,7 +98,7 @@ def test_demo_refuses_a_database_with_real_statements(lrs: Lrs, app: Flask, cour
     auth = lrs.credential("ministry-gh", "statements/write")
     lrs.post(auth, journey_statements(course, Journey(
         actor={"objectType": "Agent", "mbox": "mailto:real@example.org"}, channel="xapi", language="en",
-        start=dt.datetime(2025, 1, 1, tzinfo=dt.timezone.utc),
+        start=dt.datetime(2025, 1, 1, tzinfo=dt.UTC),
         outcomes={"pre-survey": {}}, seed=3)))
     env = {"LRS_DATABASE_URL": "sqlite:////nonexistent-folder-never-used/lrs.sqlite3",
            "LRS_PSEUDONYM_KEY": PSEUDONYM_KEY}
@@ -111,7 +111,7 @@ def test_synthetic_statements_never_count_in_a_real_database(lrs: Lrs, course: C
     lrs.tenant("ministry-gh", country="GH")
     auth = lrs.credential("ministry-gh", "statements/write")
     journey = Journey(actor={"objectType": "Agent", "mbox": "mailto:fake@example.org"}, channel="scorm",
-                      language="en", start=dt.datetime(2025, 1, 1, tzinfo=dt.timezone.utc),
+                      language="en", start=dt.datetime(2025, 1, 1, tzinfo=dt.UTC),
                       outcomes={"pre-survey": {}, "human-rights": "passed"}, synthetic=True, seed=5)
     lrs.post(auth, journey_statements(course, journey))
     with lrs.db.read_session() as session:

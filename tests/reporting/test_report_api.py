@@ -111,7 +111,7 @@ def test_report_api_csv_matches_json(cohort_lrs: Lrs, who: str, report: str) -> 
     expected = [(table["id"], cell["row"], cell["column"], cell["value"], cell["suppressed"])
                 for table in body["tables"] for cell in table["cells"]]
     assert len(lines) == len(expected)
-    for line, (table, row, column, value, suppressed) in zip(lines, expected):
+    for line, (table, row, column, value, suppressed) in zip(lines, expected, strict=True):
         assert (line["table"], line["row"], line["column"]) == (table, row, column)
         assert line["suppressed"] == ("true" if suppressed else "false")
         if value is None:

@@ -17,7 +17,8 @@ from lrs.reporting.suppression import TOTAL, CountTable, suppress, suppress_link
 THRESHOLD = 5
 
 
-def _sums(rows: list[str], columns: list[str], row_totals: bool, column_totals: bool) -> list[dict[tuple[str, str], int]]:
+def _sums(rows: list[str], columns: list[str], row_totals: bool, column_totals: bool
+          ) -> list[dict[tuple[str, str], int]]:
     """Every published sum as {entry: coefficient}, with cells +1 and the margin -1."""
     sums = []
     all_rows = rows + ([TOTAL] if column_totals else [])
