@@ -18,7 +18,7 @@ from mdit_py_plugins.attrs.parse import parse as parse_attributes
 
 from ..errors import TranslationError, display_path
 from ..source.languages import PSEUDO_LANGUAGES, UnknownLanguage, language
-from .inline import Node, Pc, code_signature, codes
+from .inline import Node, Pc, code_signature, codes, flatten
 from .mdblocks import Block, assemble, block_problem, split_blocks
 from .units import (
     CAPTION,
@@ -168,11 +168,11 @@ def _span_problem(nodes: list[Node]) -> str | None:
             continue
         _, attrs = parse_attributes(code.end[1:])
         if set(attrs) != {"lang"}:
-            return f"the language span '{code.end[1:]}' may hold lang=<code> and nothing else"
+            return f"the language span '{flatten([code])}' may hold lang=<code> and nothing else"
         try:
             language(attrs["lang"])
         except UnknownLanguage as err:
-            return f"the language span '{code.end[1:]}': {err}"
+            return f"the language span '{flatten([code])}': {err}"
     return None
 
 
