@@ -264,3 +264,14 @@ def test_statements_post_same_id_in_two_tenants(client: FlaskClient, credentials
     listed = client.get("/xapi/statements", headers=who).get_json()["statements"]
     assert [s["id"] for s in listed] == [statement_id, statement_id]
     assert client.get(f"/xapi/statements?statementId={statement_id}", headers=who).get_json() == seen_by_ghana
+
+
+def test_statements_post_hook_sees_voiding(app: Flask, client: FlaskClient, auth: Auth, statement: Make) -> None:
+    """Test that hooks get voiding statements with the id they void (Data §2.3.2), for the reporting model."""
+    received: list[tuple[str, str | None]] = []
+    register_statements_hook(app, lambda session, stored: received.extend((s.id, s.voids) for s in stored))
+    target = client.post("/xapi/statements", json=statement(), headers=auth()).get_json()[0]
+    voiding = statement(verb={"id": "http://adlnet.gov/expapi/verbs/voided"},
+                        object={"objectType": "StatementRef", "id": target})
+    voiding_id = client.post("/xapi/statements", json=voiding, headers=auth()).get_json()[0]
+    assert received == [(target, None), (voiding_id, target)]
