@@ -170,7 +170,7 @@ def forget(session: Session, agent: dict[str, t.Any], catalogue: Catalogue | Non
     before = store.load_learners(session, hashes)
     erased.learners = len({key[2] for key in before.learners})
     store.delete_learners(session, hashes)
-    store.apply_pairs(session, store.pair_delta(before, Model()))
+    store.apply_aggregates(session, before, Model())
     if catalogue is not None and others:
         # Statements of other learners that named this one (as instructor, team…) are gone too.
         recompute(session, catalogue, others, accept_synthetic=is_synthetic(session))

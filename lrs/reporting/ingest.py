@@ -133,7 +133,7 @@ def apply(session: Session, catalogue: Catalogue, observations: list[Observation
         progress.fold(model, obs)
     progress.finish(model, catalogue, keys)
     store.save(session, before, model)
-    store.apply_pairs(session, store.pair_delta(before, model, keys))
+    store.apply_aggregates(session, before, model, keys)
 
 
 def _statements_of(session: Session, key: str, tenant_ids: list[int]) -> list[t.Any]:
@@ -168,7 +168,7 @@ def recompute(session: Session, catalogue: Catalogue, keys: set[str], *, accept_
     progress.finish(model, catalogue, learner_keys)
     # Names of unknown modules are not per learner: fold them over the stored ones.
     store.insert_all(session, progress.Model(learners=model.learners, modules=model.modules, answers=model.answers))
-    store.apply_pairs(session, store.pair_delta(before, model))
+    store.apply_aggregates(session, before, model)
     if model.names:
         before = store.load(session, (), names=model.names.keys())
         after = store.snapshot(before)
@@ -209,6 +209,7 @@ def rebuild(session: Session, catalogue: Catalogue) -> progress.Model:
     store.delete_all(session)
     store.insert_all(session, model)
     store.apply_pairs(session, progress.pairs(model))
+    store.apply_counts(session, progress.counts(model))
     return model
 
 

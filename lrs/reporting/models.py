@@ -108,6 +108,25 @@ class ReportPair(Base):
     learners: Mapped[int] = mapped_column(Integer)
 
 
+class ReportCount(Base):
+    """Learners of a scope by one report dimension, kept on ingest (:func:`lrs.reporting.progress.counts`).
+
+    ``kind`` says what is counted and what the keys are: ``started`` / ``completed`` (country,
+    language), ``started_month`` / ``completed_month`` (``YYYYMM``), ``completed_version``
+    (version), ``reached`` / ``met`` (module). Reports read these few rows, whatever the
+    number of learners.
+    """
+
+    __tablename__ = "report_count"
+
+    scope_id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    course: Mapped[str] = mapped_column(String(100), primary_key=True)
+    kind: Mapped[str] = mapped_column(String(20), primary_key=True)
+    key1: Mapped[str] = mapped_column(String(100), primary_key=True)
+    key2: Mapped[str] = mapped_column(String(64), primary_key=True)
+    learners: Mapped[int] = mapped_column(Integer)
+
+
 class ReportModuleName(Base):
     """The name statements give a module that the course catalogue does not know."""
 

@@ -25,6 +25,7 @@ ModuleKey = tuple[int, str, str, str]  # + module
 AnswerKey = tuple[int, str, str, str, str]  # + item, phase
 NameKey = tuple[int, str, str]  # scope, course, module
 PairKey = tuple[int, str, str, str, int, int]  # scope, course, item, country, pre value, post value
+CountKey = tuple[int, str, str, str, str]  # scope, course, kind, key1, key2
 Row = dict[str, t.Any]
 
 LEARNER_COLUMNS = ("country", "country_order", "language", "version", "first_us", "first_order", "last_us",
@@ -155,4 +156,27 @@ def pairs(model: Model, keys: t.Collection[LearnerKey] | None = None) -> collect
         learner_row = model.learners.get((scope, course, learner))
         if post is not None and post["value"] is not None and learner_row is not None:
             out[(scope, course, item, learner_row["country"], row["value"], post["value"])] += 1
+    return out
+
+
+def counts(model: Model, keys: t.Collection[LearnerKey] | None = None) -> collections.Counter[CountKey]:
+    """Count the learners ``keys`` (all when None) by every report dimension (``report_count``)."""
+    out: collections.Counter[CountKey] = collections.Counter()
+    for key, row in model.learners.items():
+        if keys is not None and key not in keys:
+            continue
+        scope, course, _ = key
+        out[(scope, course, "started", row["country"], row["language"])] += 1
+        out[(scope, course, "started_month", str(row["started_month"]), "")] += 1
+        if row["completed_us"] is not None:
+            out[(scope, course, "completed", row["country"], row["language"])] += 1
+            out[(scope, course, "completed_month", str(row["completed_month"]), "")] += 1
+            out[(scope, course, "completed_version", row["version"], "")] += 1
+    for module_key, module_row in model.modules.items():
+        if keys is not None and module_key[:3] not in keys:
+            continue
+        scope, course, _, module = module_key
+        out[(scope, course, "reached", module, "")] += 1
+        if module_row["met_us"] is not None:
+            out[(scope, course, "met", module, "")] += 1
     return out

@@ -1,66 +1,55 @@
 """Aggregates of the progress model for one scope and course (never a scan of statements).
 
 Every function returns raw counts; :mod:`lrs.reporting.reports` suppresses them before
-anything is published. Each query reads one scope's rows through the leading columns of
-the tables' primary keys ``(scope_id, course, …)``.
+anything is published. The counts are kept on ingest (``report_count``, ``report_pair``),
+so each query reads a few rows through the leading columns of a primary key
+``(scope_id, course, …)``, however many learners there are.
 """
 
 from __future__ import annotations
 
 import typing as t
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 
-from lrs.reporting.models import ReportLearner, ReportModule, ReportModuleName, ReportPair
+from lrs.reporting.models import ReportCount, ReportModuleName, ReportPair
 
 if t.TYPE_CHECKING:
     from sqlalchemy.orm import Session
 
-_L = ReportLearner.__table__
-_M = ReportModule.__table__
+_C = ReportCount.__table__
 _P = ReportPair.__table__
 _N = ReportModuleName.__table__
 
 
+def _counts(session: Session, scope_id: int, course: str, kind: str) -> list[tuple[str, str, int]]:
+    rows = session.execute(select(_C.c.key1, _C.c.key2, _C.c.learners)
+                           .where(_C.c.scope_id == scope_id, _C.c.course == course, _C.c.kind == kind))
+    return [(str(key1), str(key2), int(n)) for key1, key2, n in rows]
+
+
 def learners_by(session: Session, scope_id: int, course: str, *, completed: bool) -> dict[tuple[str, str], int]:
     """Return learners (started, or completed) by (country, language)."""
-    query = (select(_L.c.country, _L.c.language, func.count())
-             .where(_L.c.scope_id == scope_id, _L.c.course == course)
-             .group_by(_L.c.country, _L.c.language))
-    if completed:
-        query = query.where(_L.c.completed_us.is_not(None))
-    return {(country, language): int(n) for country, language, n in session.execute(query)}
+    rows = _counts(session, scope_id, course, "completed" if completed else "started")
+    return {(country, language): n for country, language, n in rows if n}
 
 
 def monthly(session: Session, scope_id: int, course: str) -> dict[str, dict[int, int]]:
     """Return learners started and completed per month (``YYYYMM``)."""
-    started = session.execute(
-        select(_L.c.started_month, func.count()).where(_L.c.scope_id == scope_id, _L.c.course == course)
-        .group_by(_L.c.started_month)).all()
-    completed = session.execute(
-        select(_L.c.completed_month, func.count())
-        .where(_L.c.scope_id == scope_id, _L.c.course == course, _L.c.completed_month.is_not(None))
-        .group_by(_L.c.completed_month)).all()
-    return {"started": {int(m): int(n) for m, n in started}, "completed": {int(m): int(n) for m, n in completed}}
+    return {name: {int(month): n for month, _, n in _counts(session, scope_id, course, f"{name}_month") if n}
+            for name in ("started", "completed")}
 
 
 def completions_by_version(session: Session, scope_id: int, course: str) -> dict[str, int]:
     """Return completions per course version."""
-    rows = session.execute(
-        select(_L.c.version, func.count())
-        .where(_L.c.scope_id == scope_id, _L.c.course == course, _L.c.completed_us.is_not(None))
-        .group_by(_L.c.version)).all()
-    return {str(version): int(n) for version, n in rows}
+    return {version: n for version, _, n in _counts(session, scope_id, course, "completed_version") if n}
 
 
 def funnel(session: Session, scope_id: int, course: str) -> dict[str, dict[str, int]]:
-    """Return per module how many learners reached it, completed it (moveOn met), passed and failed it."""
-    rows = session.execute(
-        select(_M.c.module, func.count(), func.count(_M.c.met_us), func.count(_M.c.passed_us),
-               func.count(_M.c.failed_us))
-        .where(_M.c.scope_id == scope_id, _M.c.course == course).group_by(_M.c.module)).all()
-    return {module: {"reached": int(a), "completed": int(b), "passed": int(c), "failed": int(d)}
-            for module, a, b, c, d in rows}
+    """Return per module how many learners reached it and how many met its moveOn."""
+    met = {module: n for module, _, n in _counts(session, scope_id, course, "met")}
+    return {module: {"reached": n, "completed": met.get(module, 0)}
+            for module, _, n in _counts(session, scope_id, course, "reached") if n}
 
 
 def module_names(session: Session, scope_id: int, course: str) -> dict[str, str]:

@@ -14,8 +14,23 @@ import typing as t
 
 from sqlalchemy import and_, bindparam, delete, select, text, tuple_
 
-from lrs.reporting.models import ReportAnswer, ReportLearner, ReportModule, ReportModuleName, ReportPair
-from lrs.reporting.progress import ANSWER_COLUMNS, LEARNER_COLUMNS, MODULE_COLUMNS, NAME_COLUMNS, Model, PairKey
+from lrs.reporting.models import (
+    ReportAnswer,
+    ReportCount,
+    ReportLearner,
+    ReportModule,
+    ReportModuleName,
+    ReportPair,
+)
+from lrs.reporting.progress import (
+    ANSWER_COLUMNS,
+    LEARNER_COLUMNS,
+    MODULE_COLUMNS,
+    NAME_COLUMNS,
+    CountKey,
+    Model,
+    PairKey,
+)
 from lrs.storage.clock import ADVISORY_KEY
 
 if t.TYPE_CHECKING:
@@ -30,6 +45,8 @@ _A = t.cast("Table", ReportAnswer.__table__)
 _N = t.cast("Table", ReportModuleName.__table__)
 _P = t.cast("Table", ReportPair.__table__)
 _PAIR_KEY = ("scope_id", "course", "item", "country", "pre", "post")
+_C = t.cast("Table", ReportCount.__table__)
+_COUNT_KEY = ("scope_id", "course", "kind", "key1", "key2")
 # table, key columns, value columns, attribute of Model
 _TABLES: tuple[tuple[Table, tuple[str, ...], tuple[str, ...], str], ...] = (
     (_L, ("scope_id", "course", "learner"), LEARNER_COLUMNS, "learners"),
@@ -37,7 +54,7 @@ _TABLES: tuple[tuple[Table, tuple[str, ...], tuple[str, ...], str], ...] = (
     (_A, ("scope_id", "course", "learner", "item", "phase"), ANSWER_COLUMNS, "answers"),
     (_N, ("scope_id", "course", "module"), NAME_COLUMNS, "names"),
 )
-PROGRESS_TABLES = (*(table.name for table, *_ in _TABLES), _P.name)
+PROGRESS_TABLES = (*(table.name for table, *_ in _TABLES), _P.name, _C.name)
 _CHUNK = 500
 
 
@@ -118,44 +135,58 @@ def load_learners(session: Session, learners: t.Iterable[str]) -> Model:
     return model
 
 
-def apply_pairs(session: Session, delta: collections.Counter[PairKey]) -> None:
-    """Add ``delta`` (learners per answer pair, may be negative) to ``report_pair``."""
+def _apply_delta(session: Session, table: Table, key_columns: tuple[str, ...],
+                 delta: collections.Counter[t.Any]) -> None:
+    """Add ``delta`` (learners per key, may be negative) to the ``learners`` column of ``table``."""
     keys = sorted(k for k, n in delta.items() if n)
-    existing: dict[PairKey, int] = {}
-    columns = [_P.c[c] for c in _PAIR_KEY]
+    existing: dict[t.Any, int] = {}
+    columns = [table.c[c] for c in key_columns]
     for chunk in _chunks(keys, 200):
-        for row in session.execute(select(_P).where(tuple_(*columns).in_(chunk))).mappings():
-            existing[t.cast(PairKey, tuple(row[c] for c in _PAIR_KEY))] = int(row["learners"])
-    where = and_(*(_P.c[c] == bindparam(f"k_{c}") for c in _PAIR_KEY))
+        for row in session.execute(select(table).where(tuple_(*columns).in_(chunk))).mappings():
+            existing[tuple(row[c] for c in key_columns)] = int(row["learners"])
+    where = and_(*(table.c[c] == bindparam(f"k_{c}") for c in key_columns))
     inserts, updates, deletes = [], [], []
     for key in keys:
         count = existing.get(key, 0) + delta[key]
         if count < 0:
-            raise RuntimeError(f"report_pair {key}: would fall below zero ({count}); run qrlrs reports rebuild")
-        names = {f"k_{c}": v for c, v in zip(_PAIR_KEY, key, strict=True)}
+            raise RuntimeError(f"{table.name} {key}: would fall below zero ({count}); run qrlrs reports rebuild")
+        names = {f"k_{c}": v for c, v in zip(key_columns, key, strict=True)}
         if key not in existing:
             if count:
-                inserts.append({**dict(zip(_PAIR_KEY, key, strict=True)), "learners": count})
+                inserts.append({**dict(zip(key_columns, key, strict=True)), "learners": count})
         elif count:
             updates.append({**names, "learners": count})
         else:
             deletes.append(names)
     if inserts:
-        session.execute(_P.insert(), inserts)
+        session.execute(table.insert(), inserts)
     if updates:
-        session.execute(_P.update().where(where).values(learners=bindparam("learners")), updates)
+        session.execute(table.update().where(where).values(learners=bindparam("learners")), updates)
     if deletes:
-        session.execute(_P.delete().where(where), deletes)
+        session.execute(table.delete().where(where), deletes)
 
 
-def pair_delta(before: Model, after: Model, keys: t.Collection[tuple[int, str, str]] | None = None
-               ) -> collections.Counter[PairKey]:
-    """Return the change of answer pairs from ``before`` to ``after`` (for the learners ``keys``)."""
-    from lrs.reporting.progress import pairs
+def apply_pairs(session: Session, delta: collections.Counter[PairKey]) -> None:
+    """Add ``delta`` (learners per answer pair, may be negative) to ``report_pair``."""
+    _apply_delta(session, _P, _PAIR_KEY, delta)
 
-    delta = pairs(after, keys)
-    delta.subtract(pairs(before, keys))
-    return delta
+
+def apply_counts(session: Session, delta: collections.Counter[CountKey]) -> None:
+    """Add ``delta`` (learners per dimension, may be negative) to ``report_count``."""
+    _apply_delta(session, _C, _COUNT_KEY, delta)
+
+
+def apply_aggregates(session: Session, before: Model, after: Model,
+                     keys: t.Collection[tuple[int, str, str]] | None = None) -> None:
+    """Bring ``report_pair`` and ``report_count`` from ``before`` to ``after`` (for the learners ``keys``)."""
+    from lrs.reporting.progress import counts, pairs
+
+    pair_change = pairs(after, keys)
+    pair_change.subtract(pairs(before, keys))
+    apply_pairs(session, pair_change)
+    count_change = counts(after, keys)
+    count_change.subtract(counts(before, keys))
+    apply_counts(session, count_change)
 
 
 def snapshot(model: Model) -> Model:
@@ -200,6 +231,7 @@ def delete_all(session: Session) -> None:
     for table, *_ in _TABLES:
         session.execute(delete(table))
     session.execute(delete(_P))
+    session.execute(delete(_C))
 
 
 def read_all(session: Session) -> Model:
@@ -216,3 +248,9 @@ def read_pairs(session: Session) -> dict[PairKey, int]:
     """Return every row of ``report_pair``."""
     return {t.cast(PairKey, tuple(row[c] for c in _PAIR_KEY)): int(row["learners"])
             for row in session.execute(select(_P)).mappings()}
+
+
+def read_counts(session: Session) -> dict[CountKey, int]:
+    """Return every row of ``report_count``."""
+    return {t.cast(CountKey, tuple(row[c] for c in _COUNT_KEY)): int(row["learners"])
+            for row in session.execute(select(_C)).mappings()}

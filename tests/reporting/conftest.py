@@ -45,9 +45,9 @@ OUTPUT = REPO / "test-output" / "reporting"
 POSTGRES_URL = os.environ.get("LRS_TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
 PSEUDONYM_KEY = "reporting-tests-pseudonym-key-0123456789abcdef"
 DATA_TABLES = ("report_audit", "report_login_failure", "report_session", "report_account", "report_module_name",
-               "report_pair", "report_answer", "report_module", "report_learner", "report_meta", "statement_index",
-               "statement", "attachment", "document", "agent_name", "activity_definition", "launch_fetch",
-               "rate_counter", "credential", "tenant")
+               "report_count", "report_pair", "report_answer", "report_module", "report_learner", "report_meta",
+               "statement_index", "statement", "attachment", "document", "agent_name", "activity_definition",
+               "launch_fetch", "rate_counter", "credential", "tenant")
 BASE_CONFIG: dict[str, t.Any] = {
     "SQLITE_SYNCHRONOUS": "NORMAL",
     "PSEUDONYM_KEY": PSEUDONYM_KEY,

@@ -12,7 +12,7 @@ import typing as t
 from sqlalchemy import select
 
 from lrs.models import Tenant
-from lrs.reporting import queries, store
+from lrs.reporting import progress, queries, store
 from lrs.reporting.ingest import rebuild
 from lrs.reporting.mapping import learner_hash
 from lrs.reporting.progress import ALL_TENANTS
@@ -96,18 +96,22 @@ def test_cohort_rebuild_gives_the_same_tables(lrs: Lrs, course: Course, catalogu
     """``qrlrs reports rebuild`` recomputes from stored statements exactly what ingest kept (voiding included)."""
     cohort.send(lrs, course)
     with lrs.db.read_session() as session:
-        kept, kept_pairs = store.read_all(session), store.read_pairs(session)
+        kept, kept_pairs, kept_counts = store.read_all(session), store.read_pairs(session), store.read_counts(session)
     with lrs.app.app_context(), lrs.db.write() as session:
         store.delete_all(session)  # nothing left from ingest
     with lrs.app.app_context(), lrs.db.write() as session:
         rebuild(session, catalogue)
     with lrs.db.read_session() as session:
         rebuilt, rebuilt_pairs = store.read_all(session), store.read_pairs(session)
+        rebuilt_counts = store.read_counts(session)
     assert rebuilt.learners == kept.learners
     assert rebuilt.modules == kept.modules
     assert rebuilt.answers == kept.answers
     assert rebuilt.names == kept.names
     assert rebuilt_pairs == kept_pairs
+    assert rebuilt_counts == kept_counts
+    # The counts kept on ingest are the learner rows counted afresh.
+    assert kept_counts == {k: n for k, n in progress.counts(kept).items() if n}
     assert sum(n for key, n in kept_pairs.items() if key[0] == ALL_TENANTS and key[2] == cohort.ITEM1) == 32
 
 
