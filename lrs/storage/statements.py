@@ -22,7 +22,7 @@ import dataclasses
 import json
 import typing as t
 
-from sqlalchemy import bindparam, delete, select, update
+from sqlalchemy import bindparam, delete, select, text, update
 from sqlalchemy.dialects import postgresql, sqlite
 
 from lrs import enrich
@@ -58,6 +58,13 @@ _EXISTING = select(_S.c.id, _S.c.body).where(
 )
 _INSERT_STATEMENTS = _S.insert().returning(_S.c.seq, sort_by_parameter_order=True)
 _INSERT_INDEX = _I.insert()
+# PostgreSQL: one statement for all the rows of a request, from arrays. psycopg's executemany
+# sends one Bind/Execute per row (~40 µs of Python each, ~400 rows for a batch of 50).
+_INSERT_INDEX_PG = text(
+    "INSERT INTO statement_index (tenant_id, kind, value, stored_us, seq) "
+    "SELECT * FROM unnest(CAST(:tenant_id AS integer[]), CAST(:kind AS smallint[]), CAST(:value AS varchar[]), "
+    "CAST(:stored_us AS bigint[]), CAST(:seq AS bigint[]))"
+)
 _TARGET_BODY = select(_S.c.body).where(_S.c.id == bindparam("id"), _S.c.tenant_id == bindparam("tenant"))
 # Only ref_target in SQL, so that SQLite (without ANALYZE statistics) uses the small partial
 # index on it rather than the tenant's stored-time index; the tenant is checked in Python.
@@ -161,7 +168,7 @@ def store_statements(
                 for kind, value in values
             )
         if index_rows:
-            connection.execute(_INSERT_INDEX, index_rows)
+            _insert_index(connection, index_rows)
         earlier_referrers = _propagate_to_referrers(session, tenant_id, list(batch), set(seqs))
         _apply_voiding(session, tenant_id, rows, earlier_referrers)
         _keep_attachments(session, tenant_id, attachments)
@@ -181,6 +188,14 @@ def store_statements(
         for hook in statements_hooks():
             hook(session, stored)
     return StoreResult(ids, stored, first_us + len(new) - 1)
+
+
+def _insert_index(connection: t.Any, rows: list[dict[str, t.Any]]) -> None:
+    if connection.dialect.name == "postgresql":
+        connection.execute(_INSERT_INDEX_PG, {name: [row[name] for row in rows]
+                                              for name in ("tenant_id", "kind", "value", "stored_us", "seq")})
+    else:
+        connection.execute(_INSERT_INDEX, rows)
 
 
 def _target_values(
