@@ -117,3 +117,47 @@ def test_synthetic_statements_never_count_in_a_real_database(lrs: Lrs, course: C
     with lrs.db.read_session() as session:
         assert store.read_all(session).learners == {}
         assert session.scalar(select(func.count()).select_from(Statement)) > 0
+
+
+def test_demo_reports_never_show_a_count_under_5(demo_app: Flask) -> None:
+    """Every report of every scope of the demo (what ``make run`` shows): counts of 5 or more, or hidden."""
+    from lrs.reporting.demo import TENANTS
+
+    client = demo_app.test_client()
+    checked = 0
+    for scope in ["all", *(spec.name for spec in TENANTS)]:
+        for report in ("summary", "completions", "funnel", "attitudes"):
+            body = client.get(f"/reports/demo/api/{report}.json?tenant={scope}").get_json()
+            for table in body["tables"]:
+                if table["kind"] == "counts":
+                    values = [cell["value"] for cell in table["cells"] if cell["value"] is not None]
+                    assert all(value >= 5 for value in values), (scope, report, table["id"])
+                    checked += len(values)
+    assert checked > 50
+
+
+@pytest.mark.browser
+def test_demo_dashboard_in_chromium(browser: t.Any, demo_app: Flask, output: Path) -> None:
+    """The demo's pages load in Chromium with their charts and no console error (screenshots saved)."""
+    import threading
+
+    from werkzeug.serving import make_server
+
+    server = make_server("127.0.0.1", 0, demo_app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    try:
+        page = context.new_page()
+        problems: list[str] = []
+        page.on("console", lambda m: problems.append(m.text) if m.type == "error" else None)
+        page.on("pageerror", lambda e: problems.append(str(e)))
+        for report in ("summary", "completions", "funnel", "attitudes"):
+            page.goto(f"http://127.0.0.1:{server.server_port}/reports/demo/{report}")
+            assert page.locator("svg[role=img] rect, svg[role=img] circle").count() > 5
+            page.screenshot(path=str(output / f"demo-{report}.png"), full_page=True)
+        assert problems == []
+    finally:
+        context.close()
+        server.shutdown()
+        thread.join()
