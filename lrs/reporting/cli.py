@@ -230,7 +230,7 @@ def learners_purge(days: int | None) -> None:
 
 @click.command("demo")
 @click.option("--database", default=None, help="Demo database URL (default: instance/demo.sqlite3).")
-@click.option("--learners", "count", type=click.IntRange(min=1), default=900, show_default=True)
+@click.option("--learners", "count", type=click.IntRange(min=1), default=600, show_default=True)
 @click.option("--seed", type=int, default=2025, show_default=True)
 def demo(database: str | None, count: int, seed: int) -> None:
     """Seed a separate demo database with synthetic learners (serve it with LRS_REPORTS_DEMO_DATABASE_URL)."""
