@@ -45,6 +45,13 @@
     });
   }
 
+  // Plain text cannot mark another language: a string with no letter of the page's direction (a name, an English
+  // term alone in Arabic) gets dir=auto; others keep the page's (first-strong misreads Arabic opening with CHIME).
+  // RLE/RLO/RLI count as right-to-left (ar-XB pseudo-locale).
+  var RTL = /[\u0590-\u08ff\ufb1d-\ufdff\ufe70-\ufefc\u202b\u202e\u2067]/,
+    LTR = /[\u202a\u202d\u2066]|(?![\u0590-\u08ff\ufb1d-\ufdff\ufe70-\ufefc])\p{L}/u;
+  function dirOf(s) { var r = D.lang.dir == 'rtl'; return !(r ? RTL : LTR).test(s) && (r ? LTR : RTL).test(s); }
+
   // DOM: h('p', {class: 'x', text: 'y', onclick: f}, [children]); children may nest, null is skipped.
   function h(tag, a, kids) {
     var e = document.createElement(tag);
@@ -56,6 +63,7 @@
       else if (k == 'html') e.innerHTML = v;
       else e.setAttribute(k, v === true ? '' : v);
     }
+    if (a && a.text != null && !a.dir && dirOf(a.text)) e.dir = 'auto';
     return add(e, kids);
   }
   function add(e, kids) {
@@ -352,7 +360,7 @@
         var ok = same(resp, q.correct);
         fb.className = 'qr-fb ' + (ok ? 'qr-ok' : 'qr-bad');
         add(fb, [h('strong', {text: t(ok ? 'quiz_correct' : 'quiz_incorrect')}), ' ',
-          q.feedback[ok ? 'correct' : 'incorrect']]);
+          h('span', {text: q.feedback[ok ? 'correct' : 'incorrect']})]);
       } else add(fb, t('quiz_not_answered'));
       act.replaceChildren(next);
     }
