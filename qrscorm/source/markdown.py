@@ -110,8 +110,11 @@ def scan_page(markdown: str) -> list[Reference]:
 
 
 def _scan_spans(block: Token, lines: list[str]) -> list[Reference]:
-    """The language spans of one inline block ("lang", or "span-attribute" for anything but lang, each with its
-    line), and ``{lang=…}`` text that is not attached to a span ("stray-lang")."""
+    """List the language spans of one inline block, each with its line.
+
+    Each span gives a "lang" reference and a "span-attribute" for anything else it holds; ``{lang=…}`` text that
+    is not attached to a span gives a "stray-lang".
+    """
     children = block.children or []
     spans = [c for c in children if c.type == "span_open"]
     stray = [c for c in children if c.type == "text" and _STRAY_LANG.search(c.content)]
@@ -119,16 +122,16 @@ def _scan_spans(block: Token, lines: list[str]) -> list[Reference]:
         return []
     start, end = block.map or (0, 1)
     raw = "\n".join(lines[start:end])
-    written = []  # (line, attributes) of every "]{…}" in the block's source, in order
+    written: list[tuple[int, dict[str, str]]] = []  # (line, attributes) of every "]{…}" in the source, in order
     for match in _SPAN_END.finditer(raw):
         try:
-            _, attrs = parse(raw[match.end() - 1:])
+            _, parsed = parse(raw[match.end() - 1:])
         except ParseError:
             continue
-        written.append((start + raw.count("\n", 0, match.start()) + 1, attrs))
-    found = []
+        written.append((start + raw.count("\n", 0, match.start()) + 1, parsed))
+    found: list[Reference] = []
     for span in spans:
-        attrs = {**span.attrs, **span.meta.get("insecure_attrs", {})}
+        attrs = {name: str(value) for name, value in span.attrs.items()} | span.meta.get("insecure_attrs", {})
         place = next((w for w in written if w[1] == attrs), None)
         if place is not None:
             written.remove(place)
@@ -155,6 +158,7 @@ def render_page(
     """Render one page body to sanitised HTML.
 
     Args:
+        markdown: the page body (front matter removed) or a transcript.
         resolve_link: maps an internal ``page:`` target to a player URL, or None to drop the link.
         resolve_image: maps an image path to its path inside the package, or None to drop the image.
         render_media: renders a ``{{video ID}}`` / ``{{audio ID}}`` placeholder (trusted HTML of ours).

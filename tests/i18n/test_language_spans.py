@@ -81,6 +81,8 @@ def test_import_lets_the_translator_drop_a_span_of_the_source(course):
     xliff = export(root, "ar")
     unit = unit_element(etree.parse(str(xliff)), "page.basics.dignity.dignity-in-practice.1")
     assert unit.find("x:segment/x:source/x:pc", X).get("dispEnd") == "]{lang=ar}"
+    notes = [note.text for note in unit.findall("x:notes/x:note", X)]
+    assert any("]{lang=…}" in note and "leave them out if you translate" in note for note in notes)
     inner = source_xml(xliff, "page.basics.dignity.dignity-in-practice.1")
     inner = re.sub(r'<pc [^>]*dispEnd="\]\{lang=ar\}"[^>]*>karama</pc>', "الكرامة", inner)
     assert "lang=ar" not in inner
