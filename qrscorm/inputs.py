@@ -30,7 +30,7 @@ from .builders import BuildOptions
 from .source.languages import PSEUDO_LANGUAGES
 from .source.model import Course
 
-_LIBRARIES = ("markdown-it-py", "nh3", "jinja2", "markupsafe", "lxml", "babel", "pyyaml")
+_LIBRARIES = ("markdown-it-py", "mdit-py-plugins", "nh3", "jinja2", "markupsafe", "lxml", "babel", "pyyaml")
 
 
 def language_inputs(course: Course, code: str, options: BuildOptions, formats: list[str],
