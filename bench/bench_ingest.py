@@ -3,8 +3,9 @@
 Run: ``.venv/bin/python bench/bench_ingest.py`` (``--help`` for options).
 
 For each database and mode (batches of 50, single statements) the benchmark makes a fresh
-database, starts ``qrlrs serve --prod`` on it (gunicorn, default workers, production
-durability settings: SQLite WAL + ``synchronous=FULL``, PostgreSQL ``synchronous_commit=on``),
+database, starts ``qrlrs serve --prod`` on it (gunicorn, default workers; durability:
+SQLite WAL with ``synchronous=FULL``, the default, then ``NORMAL``; PostgreSQL
+``synchronous_commit=on``),
 and lets 4 client processes on the same machine POST the statements of learners going
 through the real course (``workload``), one tenant each. It then checks that every
 acknowledged statement is stored, once. Server CPU (gunicorn workers, and PostgreSQL's
@@ -38,14 +39,17 @@ def _stored_ids(url: str) -> list[str]:
         engine.dispose()
 
 
-def run_case(backend: str, batch: int, clients: int, per_client: int, workers: int | None) -> dict[str, t.Any]:
+def run_case(backend: str, batch: int, clients: int, per_client: int, workers: int | None,
+             synchronous: str = "FULL") -> dict[str, t.Any]:
     """Run one ingest case on a fresh database and return its figures."""
     url = database_url(backend, f"ingest_{batch}", fresh=True)
     migrate(url)
     tenants = TENANTS[:clients]
     made = add_credentials(url, tenants)
     authorizations = [(name, basic(*made[name])) for name, _, _ in tenants]
-    with serving(url, workers) as server:
+    env = {"LRS_SQLITE_SYNCHRONOUS": synchronous} if backend == "sqlite" else {}
+    durability = f"synchronous={synchronous}" if backend == "sqlite" else "synchronous_commit=on"
+    with serving(url, workers, **env) as server:
         workers_pids = server.worker_pids()
         database_pids = postgres_pids() if backend == "postgresql" else []
         cpu_before = {pid: cpu_seconds([pid]) for pid in workers_pids + database_pids}
@@ -62,7 +66,8 @@ def run_case(backend: str, batch: int, clients: int, per_client: int, workers: i
     errors = result.requests - result.statuses.get(200, 0)
     rate = result.statements / result.seconds if result.seconds else 0.0
     figures = {
-        "backend": backend, "batch": batch, "clients": clients, "workers": len(workers_pids),
+        "backend": backend, "durability": durability, "batch": batch, "clients": clients,
+        "workers": len(workers_pids),
         "statements": result.statements, "requests": result.requests, "seconds": round(result.seconds, 2),
         "statements_per_s": round(rate, 1), "requests_per_s": round(result.requests / result.seconds, 1),
         **latency_ms(result.latencies),
@@ -85,7 +90,10 @@ def main() -> None:
     parser.add_argument("--workers", type=int, default=None, help="Gunicorn workers (default: LRS_SERVE_WORKERS).")
     parser.add_argument("--batch-statements", type=int, default=15_000, help="Statements per client, batches of 50.")
     parser.add_argument("--single-statements", type=int, default=2_500, help="Statements per client, one per POST.")
+    parser.add_argument("--sqlite-synchronous", choices=("FULL", "NORMAL"), action="append",
+                        help="SQLite durability settings to run (default: FULL, the production default, and NORMAL).")
     args = parser.parse_args()
+    args.sqlite_synchronous = args.sqlite_synchronous or ["FULL", "NORMAL"]
 
     backends = args.backend or list(BACKENDS)
     cases = []
@@ -93,24 +101,27 @@ def main() -> None:
         if backend == "postgresql" and (why := postgres_available()):
             print(f"skipping PostgreSQL: {why}")
             continue
-        for batch, per_client in ((50, args.batch_statements), (1, args.single_statements)):
-            print(f"{backend}, batch {batch}, {args.clients} clients x {per_client:,} statements ...", flush=True)
-            cases.append(run_case(backend, batch, args.clients, per_client, args.workers))
+        settings = args.sqlite_synchronous if backend == "sqlite" else ["FULL"]
+        for synchronous in settings:
+            for batch, per_client in ((50, args.batch_statements), (1, args.single_statements)):
+                print(f"{backend} ({synchronous if backend == 'sqlite' else 'synchronous_commit=on'}), batch {batch}, "
+                      f"{args.clients} clients x {per_client:,} statements ...", flush=True)
+                cases.append(run_case(backend, batch, args.clients, per_client, args.workers, synchronous))
 
     rows = []
     for case in cases:
         target = TARGETS.get((case["backend"], case["batch"]))
         ok = case["errors"] == 0 and case["lost"] == 0 and case["duplicates"] == 0
         check = "-" if target is None else verdict(case["statements_per_s"], target, lower_is_better=False)
-        rows.append([case["backend"], case["batch"], case["clients"], case["workers"], case["statements"],
-                     case["seconds"], case["statements_per_s"], case["requests_per_s"], case["p50_ms"],
-                     case["p95_ms"], case["p99_ms"], case["errors"], case["lost"],
+        rows.append([case["backend"], case["durability"], case["batch"], case["clients"], case["workers"],
+                     case["statements"], case["seconds"], case["statements_per_s"], case["requests_per_s"],
+                     case["p50_ms"], case["p95_ms"], case["p99_ms"], case["errors"], case["lost"],
                      case["app_cpu_ms_per_statement"], case["db_cpu_ms_per_statement"],
                      f">= {target:,}" if target else "-", check if ok else "ERRORS"])
     print_table("LRS ingest (POST /xapi/statements, qrlrs serve --prod)",
-                ["database", "batch", "clients", "workers", "statements", "s", "statements/s", "requests/s",
-                 "p50 ms", "p95 ms", "p99 ms", "errors", "lost", "app CPU ms/st", "db CPU ms/st", "target",
-                 "verdict"], rows)
+                ["database", "durability", "batch", "clients", "workers", "statements", "s", "statements/s",
+                 "requests/s", "p50 ms", "p95 ms", "p99 ms", "errors", "lost", "app CPU ms/st", "db CPU ms/st",
+                 "target", "verdict"], rows)
     emit("ingest", {"cases": cases})
 
 

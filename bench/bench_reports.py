@@ -6,7 +6,10 @@ Uses the database ``bench_queries`` loads (the same 1,000,000 statements; loaded
 missing). ``qrlrs serve --prod`` serves it; one client asks every report of
 ``/reports/api/<report>.<json|csv>`` ``--samples`` times after a warm-up: as WHO (every
 tenant, the largest tables) and as one ministry (its own tenant). The progress model is
-kept on ingest, so a report reads the model's tables, never the statements.
+kept on ingest, so a report reads the model's tables, never the statements. A worker
+remembers the attitude statistics it computed (they depend only on the answer pairs), so
+the first request of each report is shown apart ("first ms"); the percentiles are of the
+requests after a warm-up.
 
 Target: p95 under 200 ms. The resident memory of each worker after the run is reported too
 (target: under 150 MB).
@@ -49,6 +52,7 @@ def run_reports(port: int, credentials: dict[str, tuple[str, str]], count: int) 
         for report in REPORTS:
             for form in ("json", "csv"):
                 path = f"/reports/api/{report}.{form}"
+                first, _ = _time_get(connection, path, authorization)  # nothing remembered yet for it
                 for _ in range(max(2, count // 10)):
                     _time_get(connection, path, authorization)
                 times, sizes = [], []
@@ -57,7 +61,8 @@ def run_reports(port: int, credentials: dict[str, tuple[str, str]], count: int) 
                     times.append(elapsed)
                     sizes.append(size)
                 kb = round(sum(sizes) / len(sizes) / 1024, 1)
-                figures[f"{reader}: {report}.{form}"] = {**latency_ms(times), "kb": kb}
+                figures[f"{reader}: {report}.{form}"] = {**latency_ms(times), "first_ms": round(first * 1000, 1),
+                                                          "kb": kb}
     return figures
 
 
@@ -90,11 +95,12 @@ def main() -> None:
     rows = []
     for result in results:
         for name, figures in result["reports"].items():
-            rows.append([result["backend"], name, figures["kb"], figures["p50_ms"], figures["p95_ms"],
-                         figures["p99_ms"], f"< {TARGET_P95_MS:.0f}",
+            rows.append([result["backend"], name, figures["kb"], figures["first_ms"], figures["p50_ms"],
+                         figures["p95_ms"], figures["p99_ms"], f"< {TARGET_P95_MS:.0f}",
                          verdict(figures["p95_ms"], TARGET_P95_MS, lower_is_better=True)])
     print_table(f"Report API with {args.statements:,} statements stored",
-                ["database", "reader: report", "KB", "p50 ms", "p95 ms", "p99 ms", "target p95", "verdict"], rows)
+                ["database", "reader: report", "KB", "first ms", "p50 ms", "p95 ms", "p99 ms", "target p95",
+                 "verdict"], rows)
     print_table("Worker memory after the reports", ["database", "worker RSS MB (max)", "target", "verdict"],
                 [[r["backend"], max(r["worker_rss_mb"], default=0.0), f"< {RSS_TARGET_MB:.0f}",
                   verdict(max(r["worker_rss_mb"], default=0.0), RSS_TARGET_MB, lower_is_better=True)]
