@@ -8,6 +8,7 @@ same time on a dummy hash, so timing does not tell which addresses exist.
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import re
 import secrets
@@ -79,8 +80,16 @@ def add_account(session: Session, tenant_name: str, email: str, password: str) -
     return account
 
 
-def verify(session: Session, email: str, password: str) -> ReportAccount | None:
-    """Return the enabled account whose address and password these are, or None."""
+@dataclasses.dataclass(frozen=True)
+class Verified:
+    """An account whose password was right; ``new_hash`` when its hash's parameters are outdated."""
+
+    account_id: int
+    new_hash: str | None
+
+
+def verify(session: Session, email: str, password: str) -> Verified | None:
+    """Check an address and password (read only: the slow hash holds no write lock); None when wrong."""
     account = session.scalar(select(ReportAccount).where(ReportAccount.email == normalise_email(email)))
     if account is None or account.disabled:
         try:
@@ -92,6 +101,5 @@ def verify(session: Session, email: str, password: str) -> ReportAccount | None:
         _HASHER.verify(account.password_hash, password)
     except (VerificationError, InvalidHashError):
         return None
-    if _HASHER.check_needs_rehash(account.password_hash):
-        account.password_hash = hash_password(password)
-    return account
+    rehash = hash_password(password) if _HASHER.check_needs_rehash(account.password_hash) else None
+    return Verified(account.id, rehash)

@@ -125,15 +125,18 @@ def current(db: Database) -> SignedIn | None:
     return SignedIn(account.id, account.email, tenant.id, tenant.name, tenant.kind, stored.csrf)
 
 
-def start(session: Session, account: ReportAccount) -> str:
-    """Open a session for ``account``; return the cookie's token."""
+def start(session: Session, account_id: int, new_hash: str | None = None) -> str:
+    """Open a session for an account (storing its password's new hash, if any); return the cookie's token."""
     token = secrets.token_urlsafe(32)
     now = now_us()
     hours = int(current_app.config["REPORTS_SESSION_HOURS"])
     session.execute(delete(ReportSession).where(ReportSession.expires_us <= now))
-    session.add(ReportSession(token_digest=_digest(token), account_id=account.id, csrf=secrets.token_urlsafe(32),
+    session.add(ReportSession(token_digest=_digest(token), account_id=account_id, csrf=secrets.token_urlsafe(32),
                               created_us=now, seen_us=now, expires_us=now + hours * 3_600_000_000))
-    account.last_login_us = now
+    changes: dict[str, t.Any] = {"last_login_us": now}
+    if new_hash is not None:
+        changes["password_hash"] = new_hash
+    session.execute(update(ReportAccount).where(ReportAccount.id == account_id).values(**changes))
     return token
 
 

@@ -187,9 +187,12 @@ def login() -> BaseResponse | tuple[str, int] | str:
         elif (wait := sessions.throttled(db, email)) is not None:
             error, status = tr("login_throttled", minutes=max(1, -(-wait // 60))), 429
         else:
-            with db.write() as session:
-                account = accounts.verify(session, email, request.form.get("password", "")[:1024])
-                cookie = sessions.start(session, account) if account is not None else None
+            with db.read_session() as session:
+                verified = accounts.verify(session, email, request.form.get("password", "")[:1024])
+            cookie = None
+            if verified is not None:
+                with db.write() as session:
+                    cookie = sessions.start(session, verified.account_id, verified.new_hash)
             if cookie is not None:
                 response = redirect(url_for(".page", report="summary"))
                 sessions.set_cookie(response, sessions.COOKIE, cookie)
