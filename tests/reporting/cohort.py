@@ -40,7 +40,7 @@ from lrs.reporting.synthetic import Journey, journey_statements
 
 if t.TYPE_CHECKING:
     from qrscorm.source.model import Course
-    from tests.reporting.conftest import Lrs
+    from tests.reporting.support import Lrs
 
 UTC = dt.UTC
 ITEM1 = "consent-refuse-treatment"

@@ -9,9 +9,7 @@ reporting hook all run.
 
 from __future__ import annotations
 
-import base64
 import os
-import re
 import shutil
 import typing as t
 import uuid
@@ -19,16 +17,14 @@ from pathlib import Path
 from urllib.parse import quote
 
 import pytest
-from sqlalchemy import create_engine, select, text
+from sqlalchemy import create_engine, text
 
 from lrs import create_app
-from lrs.auth import create_credential, now_us
 from lrs.config import DEFAULTS
 from lrs.db import make_engine
 from lrs.migrate import upgrade
-from lrs.models import Tenant
 from lrs.reporting.catalogue import load_catalogue
-from lrs.restrictions import forward_restrictions
+from tests.reporting.support import BASE_CONFIG, COURSE_SRC, OUTPUT, Lrs
 
 if t.TYPE_CHECKING:
     from collections.abc import Iterator
@@ -39,23 +35,11 @@ if t.TYPE_CHECKING:
     from lrs.reporting.catalogue import Catalogue
     from qrscorm.source.model import Course
 
-REPO = Path(__file__).resolve().parents[2]
-COURSE_SRC = REPO / "course_src"
-OUTPUT = REPO / "test-output" / "reporting"
 POSTGRES_URL = os.environ.get("LRS_TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
-PSEUDONYM_KEY = "reporting-tests-pseudonym-key-0123456789abcdef"
 DATA_TABLES = ("report_audit", "report_login_failure", "report_session", "report_account", "report_module_name",
                "report_count", "report_pair", "report_answer", "report_module", "report_learner", "report_meta",
                "statement_index", "statement", "attachment", "document", "agent_name", "activity_definition",
                "launch_fetch", "rate_counter", "credential", "tenant")
-BASE_CONFIG: dict[str, t.Any] = {
-    "SQLITE_SYNCHRONOUS": "NORMAL",
-    "PSEUDONYM_KEY": PSEUDONYM_KEY,
-    "REPORTS_BOOTSTRAP": 400,
-    "FORWARD_RATE_PER_MINUTE": 1_000_000,
-    "REPORTS_COURSE_SOURCE": str(COURSE_SRC),
-}
-PASSWORD = "a long enough passphrase"
 
 
 def _migrate(url: str) -> None:
@@ -172,62 +156,6 @@ def app(app_config: dict[str, t.Any]) -> Iterator[Flask]:
 def client(app: Flask) -> FlaskClient:
     """A test client of ``app``."""
     return app.test_client()
-
-
-class Lrs:
-    """Tenants, credentials, statements and dashboard accounts of one test app."""
-
-    def __init__(self, app: Flask) -> None:
-        self.app = app
-        self.client = app.test_client()
-        self.db = app.extensions["lrs.db"]
-
-    def tenant(self, name: str, kind: str = "ministry", country: str = "", pseudonymise: bool = True) -> int:
-        """Create a tenant (or return the existing one's id)."""
-        with self.db.write() as session:
-            row = session.scalar(select(Tenant).where(Tenant.name == name))
-            if row is None:
-                row = Tenant(name=name, kind=kind, country=country, pseudonymise=pseudonymise, created_us=now_us())
-                session.add(row)
-                session.flush()
-            return int(row.id)
-
-    def credential(self, tenant: str, *scopes: str, kind: str = "ordinary") -> str:
-        """Return the Authorization header of a new credential of ``tenant``."""
-        restrictions = None
-        if kind == "forward":
-            catalogue = self.app.extensions["lrs.reporting"].catalogue()
-            restrictions = forward_restrictions(catalogue.iri_base)
-        with self.db.write() as session:
-            row = session.scalar(select(Tenant).where(Tenant.name == tenant))
-            credential, secret = create_credential(session, row, scopes or ("all",), kind=kind,
-                                                   restrictions=restrictions)
-            token = base64.b64encode(f"{credential.key}:{secret}".encode()).decode()
-        return f"Basic {token}"
-
-    def post(self, auth: str, statements: list[dict[str, t.Any]]) -> list[str]:
-        """POST statements in batches of 50, as the player does; return their ids."""
-        ids: list[str] = []
-        for start in range(0, len(statements), 50):
-            response = self.client.post("/xapi/statements", json=statements[start:start + 50],
-                                        headers={"Authorization": auth, "X-Experience-API-Version": "1.0.3"})
-            assert response.status_code == 200, response.get_data(as_text=True)
-            ids.extend(response.get_json())
-        return ids
-
-    def account(self, tenant: str, email: str, password: str = PASSWORD) -> None:
-        """Add a dashboard account."""
-        from lrs.reporting.accounts import add_account
-
-        with self.db.write() as session:
-            add_account(session, tenant, email, password)
-
-    def login(self, client: FlaskClient, email: str, password: str = PASSWORD, prefix: str = "/reports") -> t.Any:
-        """Sign in through the form (with its CSRF token); return the POST's response."""
-        page = client.get(f"{prefix}/login")
-        token = re.search(r'name="csrf" value="([^"]+)"', page.get_data(as_text=True))
-        assert token is not None
-        return client.post(f"{prefix}/login", data={"csrf": token.group(1), "email": email, "password": password})
 
 
 @pytest.fixture

@@ -20,7 +20,7 @@ from lrs.cli import main
 from lrs.config import ConfigError
 from lrs.reporting import store
 from tests.reporting import cohort
-from tests.reporting.conftest import BASE_CONFIG, COURSE_SRC, PSEUDONYM_KEY, REPO
+from tests.reporting.support import BASE_CONFIG, COURSE_SRC, PSEUDONYM_KEY, REPO
 
 if t.TYPE_CHECKING:
     from pathlib import Path
@@ -29,7 +29,7 @@ if t.TYPE_CHECKING:
 
     from lrs.reporting.catalogue import Catalogue
     from qrscorm.source.model import Course
-    from tests.reporting.conftest import Lrs
+    from tests.reporting.support import Lrs
 
 
 def _env(app: Flask) -> dict[str, str]:

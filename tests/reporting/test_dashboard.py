@@ -13,14 +13,14 @@ from sqlalchemy import select
 
 from lrs import create_app
 from lrs.reporting.models import ReportAccount, ReportAudit
-from tests.reporting.conftest import BASE_CONFIG, PASSWORD
+from tests.reporting.support import BASE_CONFIG, PASSWORD
 
 if t.TYPE_CHECKING:
     from collections.abc import Iterator
 
     from flask import Flask
 
-    from tests.reporting.conftest import Lrs
+    from tests.reporting.support import Lrs
 
 COURSE = "https://qualityrights.who.int/xapi/activities/qualityrights"
 

@@ -14,12 +14,12 @@ import pytest
 from werkzeug.serving import make_server
 
 from lrs import create_app
-from tests.reporting.conftest import BASE_CONFIG, PASSWORD, REPO
+from tests.reporting.support import BASE_CONFIG, PASSWORD, REPO
 
 if t.TYPE_CHECKING:
     from collections.abc import Iterator
 
-    from tests.reporting.conftest import Lrs
+    from tests.reporting.support import Lrs
 
 pytestmark = pytest.mark.browser
 AXE = REPO / "node_modules" / "axe-core" / "axe.min.js"

@@ -15,7 +15,7 @@ from lrs.models import Statement, Tenant
 from lrs.reporting import store
 from lrs.reporting.ingest import is_synthetic
 from lrs.reporting.synthetic import Journey, journey_statements
-from tests.reporting.conftest import BASE_CONFIG, PSEUDONYM_KEY
+from tests.reporting.support import BASE_CONFIG, PSEUDONYM_KEY
 
 if t.TYPE_CHECKING:
     from collections.abc import Iterator
@@ -24,7 +24,7 @@ if t.TYPE_CHECKING:
     from flask import Flask
 
     from qrscorm.source.model import Course
-    from tests.reporting.conftest import Lrs
+    from tests.reporting.support import Lrs
 
 
 @pytest.fixture(scope="module")

@@ -18,14 +18,14 @@ from lrs.reporting import store
 from lrs.reporting.erasure import forget, purge
 from lrs.reporting.synthetic import Journey, journey_statements
 from tests.reporting import cohort
-from tests.reporting.conftest import PSEUDONYM_KEY
+from tests.reporting.support import PSEUDONYM_KEY
 
 if t.TYPE_CHECKING:
     from flask import Flask
 
     from lrs.reporting.catalogue import Catalogue
     from qrscorm.source.model import Course
-    from tests.reporting.conftest import Lrs
+    from tests.reporting.support import Lrs
 
 ADL = "http://adlnet.gov/expapi/verbs/"
 AMA = {"objectType": "Agent", "mbox": "mailto:ama@example.org"}

@@ -23,7 +23,7 @@ if t.TYPE_CHECKING:
 
     from lrs.reporting.catalogue import Catalogue
     from qrscorm.source.model import Course
-    from tests.reporting.conftest import Lrs
+    from tests.reporting.support import Lrs
 
 
 def _scopes(lrs: Lrs) -> dict[str, int]:

@@ -16,10 +16,10 @@ from sqlalchemy import select
 from lrs.reporting.models import ReportAudit
 from lrs.reporting.suppression import TOTAL, CountTable
 from tests.reporting import cohort
-from tests.reporting.test_suppression import derivable_by_rank
+from tests.reporting.disclosure import derivable_by_rank
 
 if t.TYPE_CHECKING:
-    from tests.reporting.conftest import Lrs
+    from tests.reporting.support import Lrs
 
 REPORTS = ("summary", "completions", "funnel", "attitudes")
 
