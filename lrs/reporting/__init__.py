@@ -2,17 +2,19 @@
 
 Modules, by job:
 
-- ``catalogue``: the course's modules, versions and survey items, from ``course_src/``;
-- ``mapping``: what one statement tells (an Observation); ``progress``: the model rows and
-  how observations fold into them; ``store``: reading and writing those rows;
-  ``ingest``: the statement hook, voiding, ``rebuild``;
-- ``queries``: aggregates of the model; ``suppression``: small counts hidden, with their
+- ``settings``: the ``LRS_REPORTS_*`` settings; ``catalogue``: the course's modules, versions
+  and survey items, read from ``course_src/``;
+- ``mapping``: what one statement tells (an Observation); ``progress``: the model's rows and
+  how observations fold into them; ``store``: reading and writing those rows and the counts
+  kept from them; ``ingest``: the statement hook, voiding, ``rebuild``; ``models``: tables;
+- ``queries``: the counts of one scope; ``suppression``: small counts hidden, with their
   complements; ``statistics``: attitude shift; ``reports``: each report as tables;
   ``export``: JSON and CSV;
-- ``accounts``, ``sessions``, ``security``, ``audit``: sign-in, cookies, CSRF, throttling,
-  headers, who read what; ``views``, ``api``, ``charts``, ``i18n``: the dashboard;
-- ``erasure``: forgetting a learner and retention; ``synthetic``, ``demo``: generated
-  statements in the players' shapes and the demo database; ``cli``: ``qrlrs`` commands.
+- ``accounts``, ``sessions``, ``audit``: sign-in, cookies, CSRF, throttling, who read what;
+  ``views`` (routes and headers), ``pages`` (what each page shows), ``charts`` (inline SVG),
+  ``i18n`` (interface languages), ``web`` (mounting), ``accesslog`` (logs without queries);
+- ``erasure``: forgetting a learner and retention; ``synthetic``, ``demo``: statements in
+  the players' shapes and the demo database; ``cli``: ``qrlrs`` commands.
 """
 
 from __future__ import annotations
