@@ -124,6 +124,13 @@ def check_scopes(scopes: Iterable[str]) -> list[str]:
     return result
 
 
+def _new_key() -> str:
+    """A random key (128 bits) that never starts with '-', so it is never read as a command-line option."""
+    while (key := secrets.token_urlsafe(16)).startswith("-"):
+        pass
+    return key
+
+
 def create_credential(
     session: Session,
     tenant: Tenant,
@@ -145,7 +152,7 @@ def create_credential(
         raise CredentialError(f"kind {kind!r}: use one of {', '.join(CREDENTIAL_KINDS)}")
     scope_list = check_scopes(scopes)
     if key is None:
-        key = secrets.token_urlsafe(16)
+        key = _new_key()
     elif not key or len(key) > 64 or ":" in key:
         raise CredentialError("key: 1 to 64 characters, without ':' (the Basic separator)")
     if session.scalar(select(Credential.id).where(Credential.key == key)) is not None:

@@ -133,3 +133,16 @@ def test_auth_ministry_all_read_stays_in_its_tenant(client: FlaskClient, credent
     kenya_reader = credentials.headers(*credentials.add("all/read", tenant="ministry-ke", country="KE"))
     client.post("/xapi/statements", json=statement(), headers=ghana)
     assert client.get("/xapi/statements", headers=kenya_reader).get_json()["statements"] == []
+
+
+def test_generated_keys_never_look_like_command_line_options() -> None:
+    """Test that a generated key never starts with '-' (qrlrs credentials revoke KEY would read it as an option).
+
+    token_urlsafe starts with '-' once in 64 keys, so 5,000 keys would show it.
+    """
+    from lrs.auth import _new_key
+
+    keys = {_new_key() for _ in range(5000)}
+    assert len(keys) == 5000
+    assert not [k for k in keys if k.startswith("-")]
+    assert all(len(k) == 22 for k in keys)  # 16 random bytes
