@@ -69,10 +69,19 @@ def complete(
     xapi_version: str,
 ) -> None:
     """Set ``stored``, ``timestamp``, ``authority`` and ``version`` as the LRS must."""
-    stored = format_timestamp(stored_us)
-    statement["stored"] = stored
-    if statement.get("timestamp") is None:
-        statement["timestamp"] = stored
+    authorise(statement, authority=authority, xapi_version=xapi_version)
+    stamp(statement, format_timestamp(stored_us))
+
+
+def authorise(statement: dict[str, t.Any], *, authority: dict[str, t.Any], xapi_version: str) -> None:
+    """Set ``authority`` and ``version``: what the LRS adds that does not depend on when it stores."""
     statement["authority"] = authority
     if statement.get("version") is None:
         statement["version"] = "2.0.0" if xapi_version.startswith("2.") else "1.0.0"
+
+
+def stamp(statement: dict[str, t.Any], stored: str) -> None:
+    """Set ``stored`` (a formatted Timestamp), and ``timestamp`` to it when absent."""
+    statement["stored"] = stored
+    if statement.get("timestamp") is None:
+        statement["timestamp"] = stored
