@@ -33,6 +33,7 @@ import dataclasses
 import functools
 import json
 import os
+import time
 import typing as t
 from pathlib import Path
 
@@ -71,11 +72,22 @@ class ReportingState:
     versions: dict[str, list[str]]
     synthetic: dict[str, bool] = dataclasses.field(default_factory=dict)  # database URL -> demo database
 
+    _checked: tuple[float, Catalogue] | None = dataclasses.field(default=None, repr=False)
+
     def catalogue(self) -> Catalogue | None:
-        """Return the course catalogue, or None when no course source is configured or found."""
+        """Return the course catalogue, or None when no course source is configured or found.
+
+        An edited source is read again; its modification time is looked at most once a second
+        (every stored batch asks for the catalogue, inside the statement write lock).
+        """
         if self.source is None:
             return None
-        return _cached_catalogue(str(self.source), _mtime(self.source), json.dumps(self.versions, sort_keys=True))
+        now = time.monotonic()
+        if self._checked is not None and now - self._checked[0] < 1.0:
+            return self._checked[1]
+        catalogue = _cached_catalogue(str(self.source), _mtime(self.source), json.dumps(self.versions, sort_keys=True))
+        self._checked = (now, catalogue)
+        return catalogue
 
 
 def _mtime(root: Path) -> float:

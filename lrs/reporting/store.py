@@ -139,12 +139,15 @@ def _apply_delta(session: Session, table: Table, key_columns: tuple[str, ...],
                  delta: collections.Counter[t.Any]) -> None:
     """Add ``delta`` (learners per key, may be negative) to the ``learners`` column of ``table``."""
     keys = sorted(k for k, n in delta.items() if n)
+    if not keys:  # most statements change no count (a page read by a learner already counted)
+        return
+    select_rows, update_rows, delete_rows = _delta_statements(table.name)
+    connection = session.connection()
     existing: dict[t.Any, int] = {}
-    columns = [table.c[c] for c in key_columns]
+    width = len(key_columns)
     for chunk in _chunks(keys, 200):
-        for row in session.execute(select(table).where(tuple_(*columns).in_(chunk))).mappings():
-            existing[tuple(row[c] for c in key_columns)] = int(row["learners"])
-    where = and_(*(table.c[c] == bindparam(f"k_{c}") for c in key_columns))
+        for row in connection.execute(select_rows, {"keys": chunk}):
+            existing[tuple(row[:width])] = int(row[width])
     inserts, updates, deletes = [], [], []
     for key in keys:
         count = existing.get(key, 0) + delta[key]
@@ -159,11 +162,24 @@ def _apply_delta(session: Session, table: Table, key_columns: tuple[str, ...],
         else:
             deletes.append(names)
     if inserts:
-        session.execute(table.insert(), inserts)
+        connection.execute(table.insert(), inserts)
     if updates:
-        session.execute(table.update().where(where).values(learners=bindparam("learners")), updates)
+        connection.execute(update_rows, updates)
     if deletes:
-        session.execute(table.delete().where(where), deletes)
+        connection.execute(delete_rows, deletes)
+
+
+@functools.cache
+def _delta_statements(table_name: str) -> tuple[t.Any, t.Any, t.Any]:
+    """Return the select, update and delete of ``_apply_delta`` for one table, built once (as ``load``'s)."""
+    table, key_columns = {_P.name: (_P, _PAIR_KEY), _C.name: (_C, _COUNT_KEY)}[table_name]
+    columns = [table.c[c] for c in key_columns]
+    where = and_(*(table.c[c] == bindparam(f"k_{c}") for c in key_columns))
+    return (
+        select(*columns, table.c.learners).where(tuple_(*columns).in_(bindparam("keys", expanding=True))),
+        table.update().where(where).values(learners=bindparam("learners")),
+        table.delete().where(where),
+    )
 
 
 def apply_pairs(session: Session, delta: collections.Counter[PairKey]) -> None:
