@@ -175,6 +175,45 @@ def database_bytes(url: str, backend: str) -> int:
         engine.dispose()
 
 
+STORAGE_PARTS = ("statement rows", "statement indexes", "filter values (statement_index, with its keys)",
+                 "progress model (report_*)", "everything else")
+
+
+def storage_parts(url: str, backend: str) -> dict[str, int]:
+    """Return the bytes on disk of each part of the data (``STORAGE_PARTS``): tables with TOAST, and indexes."""
+    from sqlalchemy import create_engine, text
+
+    engine = create_engine(url)
+    try:
+        with engine.connect() as conn:
+            if backend == "sqlite":
+                # dbstat: the pages of every table and index; an index belongs to its table's part.
+                rows = conn.execute(text(
+                    "SELECT m.tbl_name, m.type, sum(d.pgsize) FROM dbstat d JOIN sqlite_master m ON m.name = d.name "
+                    "GROUP BY m.tbl_name, m.type")).all()
+                sizes = [(table, kind == "index", int(size)) for table, kind, size in rows]
+            else:
+                rows = conn.execute(text(
+                    "SELECT c.relname, pg_table_size(c.oid), pg_indexes_size(c.oid) FROM pg_class c "
+                    "JOIN pg_namespace n ON n.oid = c.relnamespace "
+                    "WHERE n.nspname = current_schema() AND c.relkind = 'r'")).all()
+                sizes = [(table, False, int(data)) for table, data, _ in rows]
+                sizes += [(table, True, int(indexes)) for table, _, indexes in rows]
+    finally:
+        engine.dispose()
+    parts = dict.fromkeys(STORAGE_PARTS, 0)
+    for table, is_index, size in sizes:
+        if table == "statement":
+            parts[STORAGE_PARTS[1] if is_index else STORAGE_PARTS[0]] += size
+        elif table == "statement_index":
+            parts[STORAGE_PARTS[2]] += size
+        elif table.startswith("report_"):
+            parts[STORAGE_PARTS[3]] += size
+        else:
+            parts[STORAGE_PARTS[4]] += size
+    return parts
+
+
 def run_backend(backend: str, statements: int, count: int, reload: bool) -> dict[str, t.Any]:
     """Load (or reuse) the database, serve it, time the queries; return the figures."""
     url, load = ensure_loaded(backend, f"query_{statements}", statements, reload=reload)
@@ -185,10 +224,12 @@ def run_backend(backend: str, statements: int, count: int, reload: bool) -> dict
         queries = run_queries(server.port, authorization, samples, learners, count, random.Random(8))
         rss = server.worker_rss_mb()
     size = database_bytes(url, backend)
+    parts = storage_parts(url, backend)
     return {
         "backend": backend, "statements": statements,
         "load": {k: v for k, v in load.items() if k not in ("credentials", "learners_per_tenant")},
         "bytes_per_statement": round(size / statements), "database_mb": round(size / 2**20, 1),
+        "bytes_per_statement_by_part": {part: round(bytes_ / statements) for part, bytes_ in parts.items()},
         "queries": queries, "worker_rss_mb": rss,
     }
 
@@ -225,6 +266,8 @@ def main() -> None:
                   f"< {RSS_TARGET_MB:.0f}",
                   verdict(max(r["worker_rss_mb"], default=0.0), RSS_TARGET_MB, lower_is_better=True)]
                  for r in results])
+    print_table("Bytes on disk per stored statement, by part", ["part", *(r["backend"] for r in results)],
+                [[part, *(r["bytes_per_statement_by_part"][part] for r in results)] for part in STORAGE_PARTS])
     emit("queries", {"results": results})
 
 
