@@ -49,7 +49,7 @@ from lrs.models import (
 )
 from lrs.pseudonyms import pseudonym_agent
 from lrs.reporting import store
-from lrs.reporting.ingest import is_synthetic, recompute
+from lrs.reporting.ingest import folded_upto, is_synthetic, recompute
 from lrs.reporting.mapping import actor_key, json_object, learner_hash
 from lrs.reporting.models import ReportAudit, ReportLoginFailure, ReportSession
 from lrs.reporting.progress import Model
@@ -173,7 +173,8 @@ def forget(session: Session, agent: dict[str, t.Any], catalogue: Catalogue | Non
     store.apply_aggregates(session, before, Model())
     if catalogue is not None and others:
         # Statements of other learners that named this one (as instructor, team…) are gone too.
-        recompute(session, catalogue, others, accept_synthetic=is_synthetic(session))
+        recompute(session, catalogue, others, accept_synthetic=is_synthetic(session),
+                  upto=folded_upto(session))
     return erased
 
 
@@ -192,7 +193,8 @@ def purge(db: Database, days: int, catalogue: Catalogue | None, *, now: int | No
             count, actors = _delete_statements(session, rows)
             erased.statements += count
             if catalogue is not None and actors:
-                recompute(session, catalogue, actors, accept_synthetic=is_synthetic(session))
+                recompute(session, catalogue, actors, accept_synthetic=is_synthetic(session),
+                          upto=folded_upto(session))
                 erased.learners += len(actors)
     with db.write() as session:
         erased.documents = _deleted(session, delete(Document).where(Document.updated_us < cutoff))

@@ -1,11 +1,27 @@
 """Keeping the progress model on ingest, correcting it on voiding, and rebuilding it.
 
-:func:`on_statements_stored` is a statement hook (``lrs.storage``): it runs inside the
-write transaction of every stored batch, so the model commits or rolls back with the
-statements. It folds the batch's observations into the stored rows of the learners they
-concern. A voiding statement (Data §2.3.2) makes the learner of its target be recomputed
-from that learner's remaining statements, in every tenant. :func:`rebuild` recomputes the
-whole model from the stored statements with the same functions.
+Every stored batch is folded into the stored rows of the learners it concerns, by the
+same functions whichever database holds it; only *when* differs:
+
+- SQLite: :func:`on_statements_stored` is a statement hook (``lrs.storage``) and folds the
+  batch inside its write transaction, so the model commits or rolls back with the
+  statements (SQLite has one writer at a time, so a second transaction would only add a
+  commit).
+- PostgreSQL: the statement transaction holds the statement write lock (the clock's
+  advisory lock) until it commits, and every writer waits for it; folding there made
+  that lock the ceiling of batch ingest. So :func:`fold_pending` runs right after the
+  commit, in a transaction of its own under a second advisory lock (:data:`FOLD_KEY`),
+  and folds every statement past the last one folded (``report_meta.folded_seq``), in
+  ``seq`` order, which is commit order (``seq`` is assigned under the statement write
+  lock). Statement writers and the folder now work at once; a folder that finds other
+  writers' statements pending folds them too. The request that stored the statements
+  returns after they are folded, so a report read afterwards includes them; a process
+  that dies in between leaves them pending, and the next fold takes them.
+
+A voiding statement (Data §2.3.2) makes the learner of its target be recomputed from that
+learner's remaining statements, in every tenant, up to the last statement folded (later
+ones are folded on top). :func:`rebuild` recomputes the whole model from the stored
+statements with the same functions.
 """
 
 from __future__ import annotations
@@ -15,7 +31,7 @@ import json
 import typing as t
 
 from flask import g, has_app_context
-from sqlalchemy import bindparam, select
+from sqlalchemy import bindparam, func, select, text, update
 
 from lrs.models import IDX_AGENT, Credential, Statement, StatementIndex, Tenant
 from lrs.reporting import progress, store
@@ -28,6 +44,7 @@ if t.TYPE_CHECKING:
     from flask import Flask
     from sqlalchemy.orm import Session
 
+    from lrs.db import Database
     from lrs.reporting.catalogue import Catalogue
     from lrs.storage import StoredStatement
 
@@ -35,6 +52,10 @@ _S = Statement.__table__
 _I = StatementIndex.__table__
 _CHUNK = 2000
 SYNTHETIC_KEY = "synthetic"
+FOLDED_KEY = "folded_seq"  # report_meta: the last statement seq folded into the model (PostgreSQL)
+FOLD_KEY = 0x71726C7266  # "qrlrf": the advisory lock of the folder on PostgreSQL
+_FOLD_CHUNK = 1000
+_M = ReportMeta.__table__
 
 
 def is_synthetic(session: Session) -> bool:
@@ -86,11 +107,22 @@ def _sender(tenants: dict[int, _TenantFacts], credentials: dict[int, str], tenan
                   credential_kind=credentials.get(credential_id or -1, "ordinary"))
 
 
+def folds_after_commit(session: Session) -> bool:
+    """Return whether statements are folded after their commit (PostgreSQL) rather than inside it."""
+    return session.get_bind().dialect.name == "postgresql"
+
+
 def on_statements_stored(session: Session, stored: list[StoredStatement]) -> None:
-    """Fold a stored batch into the progress model (statement hook, same transaction)."""
+    """Fold a stored batch into the progress model (statement hook, same transaction), except on PostgreSQL."""
+    if folds_after_commit(session):
+        return  # fold_pending, after the commit
     catalogue = reporting_state().catalogue()
-    if catalogue is None or not stored:
-        return
+    if catalogue is not None and stored:
+        _fold(session, catalogue, stored, upto=None)
+
+
+def _fold(session: Session, catalogue: Catalogue, stored: list[StoredStatement], *, upto: int | None) -> None:
+    """Fold stored statements into the model; recompute the learners whose statements they void."""
     tenants, credentials = _batch_senders(session, stored)
     synthetic = _accepts_synthetic(session)
     observed: list[tuple[int, Observation]] = []
@@ -111,7 +143,69 @@ def on_statements_stored(session: Session, stored: list[StoredStatement]) -> Non
                                                          _S.c.tenant_id.in_(sorted(tenant_ids)))).scalars()
         keys = {key for key in (actor_key(json.loads(body)) for body in bodies) if key is not None}
         if keys:
-            recompute(session, catalogue, keys, accept_synthetic=synthetic)
+            recompute(session, catalogue, keys, accept_synthetic=synthetic, upto=upto)
+
+
+def fold_pending(db: Database, stored: list[StoredStatement]) -> None:
+    """Fold, after their commit, the statements not yet folded, at least up to ``stored`` (PostgreSQL).
+
+    An after-commit hook (``lrs.storage``). Folds in chunks, each in ``seq`` order, until the
+    batch just stored is folded; whatever else is pending in the last chunk goes with it.
+    """
+    if db.is_sqlite or not stored:
+        return
+    catalogue = reporting_state().catalogue()
+    if catalogue is None:
+        return  # nothing is folded without a catalogue; the statements stay pending until one is set
+    mine = max(item.seq for item in stored)
+    with db.engine.connect() as conn:  # most often another writer's fold took ours already: no lock then
+        if _folded(conn) >= mine:
+            return
+    with db.write() as session:
+        connection = session.connection()
+        connection.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": FOLD_KEY})
+        mark = start = _folded(connection)
+        while mark < mine:
+            rows = connection.execute(_pending(), {"after": mark, "limit": _FOLD_CHUNK}).all()
+            if not rows:
+                break
+            _fold(session, catalogue, [_stored_of(row) for row in rows], upto=rows[-1].seq)
+            mark = rows[-1].seq
+        if mark != start:
+            set_folded(session, mark)
+
+
+def folded_upto(session: Session) -> int | None:
+    """Return the last statement seq folded where folding runs after the commit; None on SQLite (all are)."""
+    return _folded(session.connection()) if folds_after_commit(session) else None
+
+
+def set_folded(session: Session, seq: int) -> None:
+    """Record ``seq`` as the last statement folded into the model."""
+    connection = session.connection()
+    if connection.execute(update(_M).where(_M.c.key == FOLDED_KEY).values(value=str(seq))).rowcount == 0:
+        connection.execute(_M.insert().values(key=FOLDED_KEY, value=str(seq)))
+
+
+def _folded(connection: t.Any) -> int:
+    # No row: a database made without migrations (tests) folds from the first statement.
+    value = connection.execute(select(_M.c.value).where(_M.c.key == FOLDED_KEY)).scalar()
+    return int(value) if value else 0
+
+
+@functools.cache
+def _pending() -> t.Any:
+    return (select(_S.c.seq, _S.c.id, _S.c.tenant_id, _S.c.credential_id, _S.c.stored_us, _S.c.voiding,
+                   _S.c.ref_target, _S.c.body)
+            .where(_S.c.seq > bindparam("after")).order_by(_S.c.seq).limit(bindparam("limit")))
+
+
+def _stored_of(row: t.Any) -> StoredStatement:
+    from lrs.storage import StoredStatement
+
+    return StoredStatement(seq=row.seq, id=row.id, tenant_id=row.tenant_id, credential_id=row.credential_id,
+                           stored_us=row.stored_us, statement=json.loads(row.body),
+                           voids=row.ref_target if row.voiding else None)
 
 
 @functools.cache
@@ -136,10 +230,12 @@ def apply(session: Session, catalogue: Catalogue, observations: list[Observation
     store.apply_aggregates(session, before, model, keys)
 
 
-def _statements_of(session: Session, key: str, tenant_ids: list[int]) -> list[t.Any]:
-    seqs = session.execute(select(_I.c.seq).where(
-        _I.c.tenant_id.in_(tenant_ids), _I.c.kind == IDX_AGENT, _I.c.value == index_value(key)
-    )).scalars().all()
+def _statements_of(session: Session, key: str, tenant_ids: list[int], upto: int | None) -> list[t.Any]:
+    query = select(_I.c.seq).where(
+        _I.c.tenant_id.in_(tenant_ids), _I.c.kind == IDX_AGENT, _I.c.value == index_value(key))
+    if upto is not None:
+        query = query.where(_I.c.seq <= upto)
+    seqs = session.execute(query).scalars().all()
     rows: list[t.Any] = []
     for start in range(0, len(seqs), 500):
         rows.extend(session.execute(select(
@@ -148,8 +244,13 @@ def _statements_of(session: Session, key: str, tenant_ids: list[int]) -> list[t.
     return rows
 
 
-def recompute(session: Session, catalogue: Catalogue, keys: set[str], *, accept_synthetic: bool) -> None:
-    """Recompute every row of the learners with canonical IFIs ``keys`` from their statements."""
+def recompute(session: Session, catalogue: Catalogue, keys: set[str], *, accept_synthetic: bool,
+              upto: int | None = None) -> None:
+    """Recompute every row of the learners with canonical IFIs ``keys`` from their statements.
+
+    ``upto``: only statements with ``seq`` up to it (those already folded where folding runs
+    after the commit; later ones are folded on top afterwards).
+    """
     hashes = {learner_hash(key) for key in keys}
     before = store.load_learners(session, hashes)
     store.delete_learners(session, hashes)
@@ -157,7 +258,7 @@ def recompute(session: Session, catalogue: Catalogue, keys: set[str], *, accept_
     model = progress.Model()
     learner_keys: set[progress.LearnerKey] = set()
     for key in keys:
-        for row in _statements_of(session, key, sorted(tenants)):
+        for row in _statements_of(session, key, sorted(tenants), upto):
             statement = json.loads(row.body)
             if actor_key(statement) != key:
                 continue  # the learner is the object, an instructor or a member, not the actor
@@ -206,6 +307,7 @@ def rebuild(session: Session, catalogue: Catalogue) -> progress.Model:
     """Replace the progress model by one recomputed from every stored statement; return it."""
     store.lock(session)
     model = fold_all(session, catalogue, accept_synthetic=is_synthetic(session))
+    set_folded(session, int(session.execute(select(func.coalesce(func.max(_S.c.seq), 0))).scalar_one()))
     store.delete_all(session)
     store.insert_all(session, model)
     store.apply_pairs(session, progress.pairs(model))
@@ -214,7 +316,8 @@ def rebuild(session: Session, catalogue: Catalogue) -> progress.Model:
 
 
 def register(app: Flask) -> None:
-    """Add :func:`on_statements_stored` to the app's statement hooks."""
-    from lrs.storage import register_statements_hook
+    """Add :func:`on_statements_stored` to the app's statement hooks, :func:`fold_pending` to its after-commit hooks."""
+    from lrs.storage import register_after_commit_hook, register_statements_hook
 
     register_statements_hook(app, on_statements_stored)
+    register_after_commit_hook(app, fold_pending)

@@ -1,8 +1,8 @@
 """Reading and writing the progress tables: the model rows of some learners, or of all.
 
-Every write here runs inside a statement write transaction, which holds the statement
-write lock (SQLite ``BEGIN IMMEDIATE``; PostgreSQL's advisory lock, :func:`lock`), so a
-read-modify-write of a learner's rows never races another writer.
+Every write here runs inside a write transaction that keeps other writers of the model out
+(SQLite ``BEGIN IMMEDIATE``; on PostgreSQL the folder's advisory lock, or both locks of
+:func:`lock`), so a read-modify-write of a learner's rows never races another writer.
 """
 
 from __future__ import annotations
@@ -59,8 +59,15 @@ _CHUNK = 500
 
 
 def lock(session: Session) -> None:
-    """Take the statement write lock on PostgreSQL (SQLite's write transaction already holds it)."""
+    """Stop statement writers and the folder (PostgreSQL); SQLite's write transaction already does.
+
+    The folder's lock first, then the statement write lock: statement writers take only the
+    second and the folder only the first, so no two transactions wait on each other in a circle.
+    """
     if session.get_bind().dialect.name == "postgresql":
+        from lrs.reporting.ingest import FOLD_KEY
+
+        session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": FOLD_KEY})
         session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": ADVISORY_KEY})
 
 

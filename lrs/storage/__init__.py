@@ -2,8 +2,11 @@
 
 Hooks: ``register_statements_hook(app, hook)`` adds ``hook(session, stored)`` to the list
 called after every stored batch of statements (voiding statements included), inside the
-same write transaction, so whatever a hook writes (the reporting model) commits or rolls
-back with the statements. ``stored`` is a list of :class:`StoredStatement`.
+same write transaction, so whatever a hook writes commits or rolls back with the
+statements. ``register_after_commit_hook(app, hook)`` adds ``hook(db, stored)``, called once
+the batch has committed, outside the statement write lock (the reporting model folds there
+on PostgreSQL); its errors are logged, never returned to the client whose statements are
+stored. ``stored`` is a list of :class:`StoredStatement`.
 """
 
 from __future__ import annotations
@@ -22,7 +25,10 @@ if t.TYPE_CHECKING:
     from flask import Flask
     from sqlalchemy.orm import Session
 
+    from lrs.db import Database
+
 _HOOKS = "lrs.statements_hooks"
+_AFTER_COMMIT_HOOKS = "lrs.after_commit_hooks"
 
 
 @dataclasses.dataclass(frozen=True)
@@ -39,8 +45,9 @@ class StoredStatement:
 
 
 def init_app(app: Flask) -> None:
-    """Give the app an empty list of statement hooks."""
+    """Give the app empty lists of statement hooks."""
     app.extensions[_HOOKS] = []
+    app.extensions[_AFTER_COMMIT_HOOKS] = []
 
 
 def register_statements_hook(app: Flask, hook: Callable[[Session, list[StoredStatement]], None]) -> None:
@@ -51,6 +58,17 @@ def register_statements_hook(app: Flask, hook: Callable[[Session, list[StoredSta
 def statements_hooks() -> list[Callable[[Session, list[StoredStatement]], None]]:
     """Return the current app's statement hooks."""
     return t.cast("list[Callable[[Session, list[StoredStatement]], None]]", current_app.extensions[_HOOKS])
+
+
+def register_after_commit_hook(app: Flask, hook: Callable[[Database, list[StoredStatement]], None]) -> None:
+    """Call ``hook(db, stored)`` after every stored batch has committed."""
+    app.extensions[_AFTER_COMMIT_HOOKS].append(hook)
+
+
+def after_commit_hooks() -> list[Callable[[Database, list[StoredStatement]], None]]:
+    """Return the current app's after-commit hooks."""
+    return t.cast("list[Callable[[Database, list[StoredStatement]], None]]",
+                  current_app.extensions[_AFTER_COMMIT_HOOKS])
 
 
 def index_value(value: str) -> str:

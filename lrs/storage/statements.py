@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import dataclasses
 import json
+import logging
 import typing as t
 
 from sqlalchemy import bindparam, delete, select, text, update
@@ -36,7 +37,7 @@ from lrs.models import (
     Statement,
     StatementIndex,
 )
-from lrs.storage import StoredStatement, statements_hooks
+from lrs.storage import StoredStatement, after_commit_hooks, statements_hooks
 from lrs.storage.clock import stamp
 from lrs.storage.extract import FilterValues, filter_values, merge_values
 
@@ -47,6 +48,7 @@ if t.TYPE_CHECKING:
     from lrs.auth import Principal
     from lrs.db import Database
 
+logger = logging.getLogger(__name__)
 VOIDED = "http://adlnet.gov/expapi/verbs/voided"
 _MAX_REF_DEPTH = 16
 _S = Statement.__table__
@@ -196,6 +198,12 @@ def store_statements(
         ]
         for hook in statements_hooks():
             hook(session, stored)
+    for after_commit in after_commit_hooks():
+        try:
+            after_commit(db, stored)
+        except Exception:  # the statements are stored: the client must hear so; the hook catches up later
+            logger.exception("after-commit hook %s failed for %d stored statements",
+                             getattr(after_commit, "__name__", after_commit), len(stored))
     return StoreResult(ids, stored, first_us + len(new) - 1)
 
 

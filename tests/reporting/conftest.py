@@ -164,6 +164,16 @@ def lrs(app: Flask) -> Lrs:
     return Lrs(app)
 
 
+@pytest.fixture
+def postgres_lrs(postgres_schema_url: str) -> Iterator[Lrs]:
+    """Helper over an app on an empty PostgreSQL schema (tests of PostgreSQL's own behaviour)."""
+    _empty_postgres(postgres_schema_url)
+    application = create_app({**BASE_CONFIG, "DATABASE_URL": postgres_schema_url, "TESTING": True})
+    yield Lrs(application)
+    _dispose(application)
+    _empty_postgres(postgres_schema_url)
+
+
 @pytest.fixture(scope="session")
 def output() -> Path:
     """Folder for screenshots and other files the tests leave for people to look at."""
