@@ -59,10 +59,12 @@ def summary(results: dict[str, dict[str, t.Any] | None]) -> list[list[t.Any]]:
         for case in ingest["cases"]:
             target = {("sqlite", 50): 2000, ("sqlite", 1): 500, ("postgresql", 50): 2000}.get(
                 (case["backend"], case["batch"]))
-            label = f"ingest {case['backend']}, batch {case['batch']}, {case['clients']} clients (statements/s)"
+            label = (f"ingest {case['backend']} ({case['durability']}), batch {case['batch']}, "
+                     f"{case['clients']} clients (statements/s)")
             rows.append(_row(label, case["statements_per_s"], f">= {target:,}" if target else "-",
                              None if target is None else case["statements_per_s"] >= target))
-            rows.append(_row(f"ingest {case['backend']}, batch {case['batch']}: errors, deadlocks, lost",
+            rows.append(_row(f"ingest {case['backend']} ({case['durability']}), batch {case['batch']}: "
+                             "errors, deadlocks, lost",
                              f"{case['errors']}, {case['deadlocks']}, {case['lost']}", "0, 0, 0",
                              case["errors"] == case["deadlocks"] == case["lost"] == 0))
     queries = results.get("queries")
