@@ -47,13 +47,19 @@ def _statements(count: int) -> list[dict[str, t.Any]]:
     return out[:count]
 
 
+def _name(frame: t.Any) -> str:
+    """Return a frame's function as pyinstrument prints it: ``Class.method`` or ``function``."""
+    function = frame.function or ""
+    return f"{frame.class_name}.{function}" if getattr(frame, "class_name", None) else function
+
+
 def _stage_seconds(root: t.Any) -> dict[str, float]:
     """Sum, over the call tree, the time of the first frame on each path that names a stage."""
     wanted = {function: label for label, functions in STAGES for function in functions}
     totals: dict[str, float] = {label: 0.0 for label, _ in STAGES}
 
     def walk(frame: t.Any, found: bool) -> None:
-        name = frame.function or ""
+        name = _name(frame)
         if name in wanted and not found:
             totals[wanted[name]] += frame.time
             found = True
@@ -126,7 +132,7 @@ def _lock_seconds(root: t.Any) -> float:
 
     def walk(frame: t.Any, in_store: bool) -> None:
         nonlocal store, outside
-        name = frame.function or ""
+        name = _name(frame)
         if name == _STORE and not in_store:
             store += frame.time
             in_store = True
