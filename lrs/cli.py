@@ -77,6 +77,7 @@ def serve(host: str, port: int, prod: bool, workers: int | None) -> None:
     """Serve the LRS at http://HOST:PORT/xapi."""
     with _app() as app:
         _require_schema(app)
+        _fold_left_pending(app)
         if not prod:
             click.echo(f"LRS (development server) at http://{host}:{port}/xapi  database {_db(app).engine.url!r}")
             demo = "  demo: /reports/demo" if app.config.get("REPORTS_DEMO_DATABASE_URL") else ""
@@ -96,6 +97,16 @@ def serve(host: str, port: int, prod: bool, workers: int | None) -> None:
         _db(app).dispose()  # every worker opens its own connections
         click.echo(f"LRS (gunicorn, {count} workers) at http://{host}:{port}/xapi  database {_db(app).engine.url!r}")
         run_gunicorn(host, port, count)
+
+
+def _fold_left_pending(app: Flask) -> None:
+    """Fold into the progress model what a worker that died between commit and fold left (PostgreSQL)."""
+    from lrs.reporting.ingest import fold_upto
+
+    with app.app_context():
+        folded = fold_upto(_db(app))
+    if folded:
+        click.echo(f"progress model: folded {folded} statements left pending")
 
 
 @main.group()

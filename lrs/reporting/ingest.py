@@ -152,15 +152,27 @@ def fold_pending(db: Database, stored: list[StoredStatement]) -> None:
     An after-commit hook (``lrs.storage``). Folds in chunks, each in ``seq`` order, until the
     batch just stored is folded; whatever else is pending in the last chunk goes with it.
     """
-    if db.is_sqlite or not stored:
-        return
+    if not db.is_sqlite and stored:
+        fold_upto(db, max(item.seq for item in stored))
+
+
+def fold_upto(db: Database, upto: int | None = None) -> int:
+    """Fold the statements not yet folded, up to ``upto`` (every one stored when None); return how many.
+
+    PostgreSQL only (SQLite folds inside each statement transaction): ``qrlrs serve`` calls it at
+    start, so what a worker that died between commit and fold left pending is folded at once.
+    """
+    if db.is_sqlite:
+        return 0
     catalogue = reporting_state().catalogue()
     if catalogue is None:
-        return  # nothing is folded without a catalogue; the statements stay pending until one is set
-    mine = max(item.seq for item in stored)
+        return 0  # nothing is folded without a catalogue; the statements stay pending until one is set
     with db.engine.connect() as conn:  # most often another writer's fold took ours already: no lock then
-        if _folded(conn) >= mine:
-            return
+        if upto is None:
+            upto = int(conn.execute(select(func.coalesce(func.max(_S.c.seq), 0))).scalar_one())
+        if _folded(conn) >= upto:
+            return 0
+    folded = 0
     with db.write() as session:
         connection = session.connection()
         # The model and its mark commit together and can always be folded again from the stored
@@ -169,14 +181,16 @@ def fold_pending(db: Database, stored: list[StoredStatement]) -> None:
         connection.execute(text("SET LOCAL synchronous_commit = off"))
         connection.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": FOLD_KEY})
         mark = start = _folded(connection)
-        while mark < mine:
+        while mark < upto:
             rows = connection.execute(_pending(), {"after": mark, "limit": _FOLD_CHUNK}).all()
             if not rows:
                 break
             _fold(session, catalogue, [_stored_of(row) for row in rows], upto=rows[-1].seq)
             mark = rows[-1].seq
+            folded += len(rows)
         if mark != start:
             set_folded(session, mark)
+    return folded
 
 
 def folded_upto(session: Session) -> int | None:

@@ -127,3 +127,24 @@ def test_concurrent_writers_fold_every_statement_once(
     kept = _tables(lrs)
     assert kept == _rebuilt(lrs, catalogue)
     assert sum(1 for key, row in kept[0].items() if key[0] == ALL_TENANTS and row["completed_us"] is not None) == 8
+
+
+def test_a_restart_folds_what_was_left_pending(postgres_lrs: Lrs, course: Course, catalogue: Catalogue) -> None:
+    """``qrlrs serve`` folds at start (``fold_upto``) what dead workers left, without waiting for a new write."""
+    lrs = postgres_lrs
+    lrs.tenant("university-za", kind="university", country="ZA")
+    auth = lrs.credential("university-za", "statements/write")
+    member = cohort.Member("solo", "university-za", "xapi", "en", cohort.members()[0].start, "complete")
+    statements = journey_statements(course, cohort.journey(course, member, 3))
+    lrs.post(auth, statements[:20])
+    lrs.app.extensions[_HOOKS].clear()  # the workers die after committing the rest
+    lrs.post(auth, statements[20:])
+    assert _folded_and_last(lrs) == (20, len(statements))
+    with lrs.app.app_context():
+        assert ingest.fold_upto(lrs.db) == len(statements) - 20
+        assert ingest.fold_upto(lrs.db) == 0  # nothing left
+    assert _folded_and_last(lrs) == (len(statements), len(statements))
+    kept = _tables(lrs)
+    assert kept == _rebuilt(lrs, catalogue)
+    (row,) = [row for key, row in kept[0].items() if key[0] == ALL_TENANTS]
+    assert row["completed_us"] is not None
