@@ -16,7 +16,8 @@ same functions whichever database holds it; only *when* differs:
   lock). Statement writers and the folder now work at once; a folder that finds other
   writers' statements pending folds them too. The request that stored the statements
   returns after they are folded, so a report read afterwards includes them; a process
-  that dies in between leaves them pending, and the next fold takes them.
+  that dies in between leaves them pending, and the next fold takes them (``qrlrs serve``
+  folds at start).
 
 A voiding statement (Data §2.3.2) makes the learner of its target be recomputed from that
 learner's remaining statements, in every tenant, up to the last statement folded (later
