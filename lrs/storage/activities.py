@@ -257,6 +257,30 @@ def canonical_definition(session: Session, tenants: Tenants, activity_id: str) -
     return None if text is None else t.cast(JSONObject, json.loads(text))
 
 
+def canonical_definitions(session: Session, tenants: Tenants, statements: t.Iterable[JSONObject]
+                          ) -> dict[str, JSONObject]:
+    """Return the canonical definition of every Activity the statements name that has one, by Activity id.
+
+    As :func:`canonical_definition`, for a page of statements at once (GET statements, format=canonical).
+    """
+    ids = sorted({activity["id"] for statement in statements for activity in _activities(statement)
+                  if isinstance(activity.get("id"), str)})
+    found: dict[str, tuple[tuple[bool, int], str]] = {}
+    for start in range(0, len(ids), _IN_CHUNK):
+        chunk = ids[start:start + _IN_CHUNK]
+        query = select(ActivityDefinition.activity_id, ActivityDefinition.tenant_id, ActivityDefinition.updated_us,
+                       ActivityDefinition.definition).where(
+            ActivityDefinition.id_digest.in_([digest(activity_id) for activity_id in chunk]))
+        if not tenants.every:
+            query = query.where(ActivityDefinition.tenant_id == tenants.own)
+        wanted = set(chunk)
+        for activity_id, tenant_id, updated_us, text in session.execute(query):
+            rank = (tenant_id != tenants.own, -int(updated_us))  # own tenant's first, then the latest
+            if activity_id in wanted and (activity_id not in found or rank < found[activity_id][0]):
+                found[activity_id] = (rank, text)
+    return {activity_id: t.cast(JSONObject, json.loads(text)) for activity_id, (_, text) in found.items()}
+
+
 def agent_names(session: Session, tenants: Tenants, key: str) -> list[str]:
     """Return the names an Agent was given, first seen first (at most 100)."""
     query = select(AgentName.name, AgentName.created_us).where(AgentName.agent_digest == digest(key))

@@ -21,8 +21,13 @@ from lrs.models import Attachment
 from lrs.statement_forms import format_statement
 
 if t.TYPE_CHECKING:
+    from collections.abc import Callable, Mapping
+
     from flask import Response
     from sqlalchemy import Row
+
+    # Statements -> canonical Activity definitions by Activity id (format=canonical).
+    Definitions = Callable[[list[dict[str, t.Any]]], Mapping[str, t.Any]]
 
 
 def _last_modified(stored_us: int) -> datetime:
@@ -36,11 +41,17 @@ def _respond(body: str | bytes, mimetype: str, last_stored_us: int | None) -> Re
     return response
 
 
-def statement_response(row: Row[t.Any], fmt: str, attachments: bool, languages: list[str]) -> Response:
-    """Answer one statement (GET with statementId or voidedStatementId)."""
+def statement_response(row: Row[t.Any], fmt: str, attachments: bool, languages: list[str],
+                       definitions: Definitions | None = None) -> Response:
+    """Answer one statement (GET with statementId or voidedStatementId).
+
+    ``definitions`` returns the canonical Activity definitions of some statements (format=canonical).
+    """
     if fmt == "exact" and not attachments:
         return _respond(row.body, "application/json", row.stored_us)
-    statement = format_statement(json.loads(row.body), fmt, languages)
+    stored = json.loads(row.body)
+    canonical = definitions([stored]) if fmt == "canonical" and definitions is not None else None
+    statement = format_statement(stored, fmt, languages, activity_definitions=canonical)
     if attachments:
         parts = _attachment_parts([(row.tenant_id, json.loads(row.body))])
         body, content_type = build_multipart(statement, parts)
@@ -48,14 +59,17 @@ def statement_response(row: Row[t.Any], fmt: str, attachments: bool, languages: 
     return _respond(_dumps(statement), "application/json", row.stored_us)
 
 
-def list_response(rows: list[Row[t.Any]], more: str, fmt: str, attachments: bool, languages: list[str]) -> Response:
-    """Answer a StatementResult page."""
+def list_response(rows: list[Row[t.Any]], more: str, fmt: str, attachments: bool, languages: list[str],
+                  definitions: Definitions | None = None) -> Response:
+    """Answer a StatementResult page (``definitions`` as for :func:`statement_response`)."""
     last = max((row.stored_us for row in rows), default=None)
     if fmt == "exact" and not attachments:
         body = '{"statements":[' + ",".join(row.body for row in rows) + '],"more":' + json.dumps(more) + "}"
         return _respond(body, "application/json", last)
     stored = [json.loads(row.body) for row in rows]
-    result = {"statements": [format_statement(s, fmt, languages) for s in stored], "more": more}
+    canonical = definitions(stored) if fmt == "canonical" and definitions is not None else None
+    result = {"statements": [format_statement(s, fmt, languages, activity_definitions=canonical) for s in stored],
+              "more": more}
     if attachments:
         parts = _attachment_parts([(row.tenant_id, s) for row, s in zip(rows, stored)])
         multipart, content_type = build_multipart(result, parts)

@@ -15,7 +15,9 @@ from lrs.pseudonyms import pseudonymise_statements
 from lrs.restrictions import check_statements
 from lrs.schemas import StatementInvalid, validate_statement, validate_statement_batch
 from lrs.statement_forms import parse_accept_language
+from lrs.storage.activities import canonical_definitions
 from lrs.storage.clock import consistent_through, cursor_key, now_us
+from lrs.storage.documents import Tenants
 from lrs.storage.query import Scope, find_statements, get_statement
 from lrs.storage.statements import StoreResult, store_statements
 from lrs.xapi.bodies import read_statements_body
@@ -142,7 +144,7 @@ def get_statements() -> Response:
     else:
         parsed = parse_get(request.args, g.xapi_version)
         if isinstance(parsed, SingleQuery):
-            return _get_single(parsed, scope, languages)
+            return _get_single(parsed, scope, languages, principal)
         query, after_us = parsed, None
         # Fix the consistency bound before the read snapshot opens: every statement
         # stamped at or before it is then visible to the query below.
@@ -164,17 +166,28 @@ def get_statements() -> Response:
             "x": now_us() + int(current_app.config["MORE_TTL_SECONDS"]) * 1_000_000,
         }
         more = f"{request.script_root}/xapi/statements?more={encode_cursor(_cursor_key(), payload)}"
-    return list_response(rows, more, query.format, query.attachments, languages)
+    return list_response(rows, more, query.format, query.attachments, languages, _definitions(principal))
 
 
-def _get_single(query: SingleQuery, scope: Scope, languages: list[str]) -> Response:
+def _definitions(principal: Principal) -> t.Callable[[list[dict[str, t.Any]]], dict[str, t.Any]]:
+    """Return a reader of the canonical Activity definitions ``principal`` may see (format=canonical)."""
+    tenants = Tenants(principal.tenant_id, principal.reads_every_tenant)
+
+    def read(statements: list[dict[str, t.Any]]) -> dict[str, t.Any]:
+        with get_db().read_session() as session:
+            return canonical_definitions(session, tenants, statements)
+
+    return read
+
+
+def _get_single(query: SingleQuery, scope: Scope, languages: list[str], principal: Principal) -> Response:
     db = get_db()
     with db.read_session() as session:
         row = get_statement(session, scope, query.statement_id, voided=query.voided)
     if row is None:
         what = "voided statement" if query.voided else "statement"
         raise NotFound(f"{what} {query.statement_id}: not found")
-    return statement_response(row, query.format, query.attachments, languages)
+    return statement_response(row, query.format, query.attachments, languages, _definitions(principal))
 
 
 def _cursor_key() -> bytes:

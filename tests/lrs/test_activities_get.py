@@ -201,3 +201,40 @@ def test_activities_head_has_no_body(client: FlaskClient, auth: Auth) -> None:
     response = client.head("/xapi/activities", query_string={"activityId": ACTIVITY}, headers=auth())
     assert response.status_code == 200
     assert response.data == b""
+
+
+def _canonical(client: FlaskClient, headers: dict[str, str], **query: str) -> t.Any:
+    response = client.get("/xapi/statements", query_string={**query, "format": "canonical"}, headers=headers)
+    assert response.status_code == 200, response.data
+    return response.get_json()
+
+
+def test_statements_canonical_format_gives_the_canonical_definition(client: FlaskClient, auth: Auth) -> None:
+    """Test Communication §2.1.3 format=canonical: Activities carry the LRS's canonical definition, one language."""
+    first_id = str(uuid.uuid4())
+    sent = {"name": {"en-US": "Old name", "fr": "Ancien nom"}}
+    _post(client, auth(), {**_statement(_activity(sent)), "id": first_id})
+    _post(client, auth(), _statement(_activity({"name": {"en-US": "New name"}, "description": {"en-US": "Later"}})))
+    english = _canonical(client, auth(**{"Accept-Language": "en-US"}), statementId=first_id)
+    assert english["object"]["definition"] == {"name": {"en-US": "New name"}, "description": {"en-US": "Later"}}
+    french = _canonical(client, auth(**{"Accept-Language": "fr"}), statementId=first_id)
+    assert french["object"]["definition"]["name"] == {"fr": "Ancien nom"}
+    page = _canonical(client, auth(**{"Accept-Language": "en-US"}), activity=ACTIVITY)
+    assert [s["object"]["definition"]["name"] for s in page["statements"]] == [{"en-US": "New name"}] * 2
+    exact = client.get("/xapi/statements", query_string={"statementId": first_id}, headers=auth()).get_json()
+    assert exact["object"]["definition"] == sent  # the exact format keeps what was sent
+
+
+def test_statements_canonical_format_uses_only_the_readers_tenant(
+    client: FlaskClient, credentials: Credentials
+) -> None:
+    """Test tenant isolation: a ministry's canonical view never shows another ministry's definition; WHO's does."""
+    ghana = credentials.headers(*credentials.add("all", tenant="ministry-gh"))
+    kenya = credentials.headers(*credentials.add("all", tenant="ministry-ke", country="KE"))
+    who = credentials.headers(*credentials.add("all/read", tenant="who", tenant_kind="who"))
+    kenya_id = str(uuid.uuid4())
+    _post(client, kenya, {**_statement(_activity({"name": {"sw": "mkutano"}})), "id": kenya_id})
+    _post(client, ghana, _statement(_activity({"name": {"en": "meeting"}})))
+    assert _canonical(client, kenya, statementId=kenya_id)["object"]["definition"] == {"name": {"sw": "mkutano"}}
+    # WHO has no definition of its own: the latest tenant's (Ghana's) is its canonical one.
+    assert _canonical(client, who, statementId=kenya_id)["object"]["definition"] == {"name": {"en": "meeting"}}
