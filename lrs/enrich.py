@@ -61,18 +61,6 @@ def _normalise_context(context: t.Any) -> None:
             activities[key] = [value]
 
 
-def complete(
-    statement: dict[str, t.Any],
-    *,
-    stored_us: int,
-    authority: dict[str, t.Any],
-    xapi_version: str,
-) -> None:
-    """Set ``stored``, ``timestamp``, ``authority`` and ``version`` as the LRS must."""
-    authorise(statement, authority=authority, xapi_version=xapi_version)
-    stamp(statement, format_timestamp(stored_us))
-
-
 def authorise(statement: dict[str, t.Any], *, authority: dict[str, t.Any], xapi_version: str) -> None:
     """Set ``authority`` and ``version``: what the LRS adds that does not depend on when it stores."""
     statement["authority"] = authority

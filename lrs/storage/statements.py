@@ -219,8 +219,9 @@ class _Prepared:
 
     def body(self, stored: str) -> str:
         """Return the stored JSON text: ``stored`` (and ``timestamp`` when absent) added as the last properties."""
+        # ``head`` always holds a property before these (the ``id``), so each follows a comma.
         tail = f',"stored":"{stored}"' + (f',"timestamp":"{stored}"' if self.missing_timestamp else "")
-        return f"{self.head}{tail}}}" if self.head != "{" else "{" + tail[1:] + "}"
+        return f"{self.head}{tail}}}"
 
 
 def _prepare(statement: dict[str, t.Any]) -> _Prepared:
