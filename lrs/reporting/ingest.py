@@ -10,8 +10,8 @@ same functions whichever database holds it; only *when* differs:
 - PostgreSQL: the statement transaction holds the statement write lock (the clock's
   advisory lock) until it commits, and every writer waits for it; folding there made
   that lock the ceiling of batch ingest. So :func:`fold_pending` runs right after the
-  commit, in a transaction of its own under a second advisory lock (:data:`FOLD_KEY`),
-  and folds every statement past the last one folded (``report_meta.folded_seq``), in
+  commit, in a transaction of its own under a second advisory lock
+  (:data:`lrs.reporting.store.FOLD_KEY`), and folds every statement past the last one folded (``report_meta.folded_seq``), in
   ``seq`` order, which is commit order (``seq`` is assigned under the statement write
   lock). Statement writers and the folder now work at once; a folder that finds other
   writers' statements pending folds them too. The request that stored the statements
@@ -54,7 +54,6 @@ _I = StatementIndex.__table__
 _CHUNK = 2000
 SYNTHETIC_KEY = "synthetic"
 FOLDED_KEY = "folded_seq"  # report_meta: the last statement seq folded into the model (PostgreSQL)
-FOLD_KEY = 0x71726C7266  # "qrlrf": the advisory lock of the folder on PostgreSQL
 _FOLD_CHUNK = 1000
 _M = ReportMeta.__table__
 
@@ -180,7 +179,7 @@ def fold_upto(db: Database, upto: int | None = None) -> int:
         # statements, so this commit need not wait for the disk: after a power loss the statements
         # of a lost fold are simply pending again. (The statements' own commit did wait.)
         connection.execute(text("SET LOCAL synchronous_commit = off"))
-        connection.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": FOLD_KEY})
+        connection.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": store.FOLD_KEY})
         mark = start = _folded(connection)
         while mark < upto:
             rows = connection.execute(_pending(), {"after": mark, "limit": _FOLD_CHUNK}).all()

@@ -56,6 +56,7 @@ _TABLES: tuple[tuple[Table, tuple[str, ...], tuple[str, ...], str], ...] = (
 )
 PROGRESS_TABLES = (*(table.name for table, *_ in _TABLES), _P.name, _C.name)
 _CHUNK = 500
+FOLD_KEY = 0x71726C7266  # "qrlrf": the advisory lock of the folder (lrs.reporting.ingest) on PostgreSQL
 
 
 def lock(session: Session) -> None:
@@ -65,8 +66,6 @@ def lock(session: Session) -> None:
     second and the folder only the first, so no two transactions wait on each other in a circle.
     """
     if session.get_bind().dialect.name == "postgresql":
-        from lrs.reporting.ingest import FOLD_KEY
-
         session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": FOLD_KEY})
         session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": ADVISORY_KEY})
 

@@ -22,7 +22,7 @@ import json
 import typing as t
 
 from flask import g, has_app_context
-from sqlalchemy import bindparam, case, select
+from sqlalchemy import bindparam, select
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
@@ -246,15 +246,7 @@ def _save_names(session: Session, names: list[tuple[int, str, str]]) -> None:
 
 def canonical_definition(session: Session, tenants: Tenants, activity_id: str) -> JSONObject | None:
     """Return the canonical definition of an Activity (own tenant's first), if any."""
-    query = select(ActivityDefinition.definition).where(ActivityDefinition.id_digest == digest(activity_id))
-    if tenants.every:
-        query = query.order_by(
-            case((ActivityDefinition.tenant_id == tenants.own, 0), else_=1), ActivityDefinition.updated_us.desc()
-        )
-    else:
-        query = query.where(ActivityDefinition.tenant_id == tenants.own)
-    text = session.scalars(query.limit(1)).first()
-    return None if text is None else t.cast(JSONObject, json.loads(text))
+    return _canonical_definitions_of(session, tenants, [activity_id]).get(activity_id)
 
 
 def canonical_definitions(session: Session, tenants: Tenants, statements: t.Iterable[JSONObject]
@@ -263,8 +255,14 @@ def canonical_definitions(session: Session, tenants: Tenants, statements: t.Iter
 
     As :func:`canonical_definition`, for a page of statements at once (GET statements, format=canonical).
     """
-    ids = sorted({activity["id"] for statement in statements for activity in _activities(statement)
-                  if isinstance(activity.get("id"), str)})
+    ids = {activity["id"] for statement in statements for activity in _activities(statement)
+           if isinstance(activity.get("id"), str)}
+    return _canonical_definitions_of(session, tenants, sorted(ids))
+
+
+def _canonical_definitions_of(session: Session, tenants: Tenants, ids: list[str]) -> dict[str, JSONObject]:
+    """Return the canonical definitions of the Activities ``ids`` that have one: the reader's own tenant's,
+    else (a reader of every tenant) the latest any tenant recorded."""
     found: dict[str, tuple[tuple[bool, int], str]] = {}
     for start in range(0, len(ids), _IN_CHUNK):
         chunk = ids[start:start + _IN_CHUNK]
