@@ -17,16 +17,14 @@ ingest target of ``bench_ingest.py``), and no more than 25 % below ordinary keys
 from __future__ import annotations
 
 import argparse
-import dataclasses
-import http.client
+import functools
 import json
-import multiprocessing
-import time
 import typing as t
 import uuid
 
 from common import cpu_seconds, emit, latency_ms, postgres_pids, print_table, verdict
-from lrs_setup import BACKENDS, app_config, basic, database_url, migrate, postgres_available, serving
+from load_clients import run_clients
+from lrs_setup import BACKENDS, app_config, basic, database_url, migrate, serving, stored_ids, usable_backends
 
 COURSE = "https://qualityrights.who.int/xapi/activities/qualityrights"
 TARGET = 500
@@ -77,66 +75,8 @@ def _credentials(url: str, kind: str, clients: int) -> list[str]:
         app.extensions["lrs.db"].dispose()
 
 
-@dataclasses.dataclass
-class _Outcome:
-    latencies: list[float]
-    statuses: dict[int, int]
-    errors: list[str]
-    acknowledged: list[str]
-    finished: float
-
-
-def _client(port: int, authorization: str, index: int, count: int, ready: t.Any, start: t.Any,
-            results: t.Any) -> None:
-    bodies = [(json.dumps(s).encode(), s["id"]) for s in (_statement(index, n) for n in range(count))]
-    headers = {"Authorization": authorization, "X-Experience-API-Version": "1.0.3",
-               "Content-Type": "application/json"}
-    outcome = _Outcome([], {}, [], [], 0.0)
-    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=120)
-    ready.put(True)
-    start.wait()
-    for body, statement_id in bodies:
-        began = time.perf_counter()
-        connection.request("POST", "/xapi/statements", body, headers)
-        response = connection.getresponse()
-        text = response.read()
-        outcome.latencies.append(time.perf_counter() - began)
-        outcome.statuses[response.status] = outcome.statuses.get(response.status, 0) + 1
-        if response.status == 200:
-            outcome.acknowledged.append(statement_id)
-        elif len(outcome.errors) < 5:
-            outcome.errors.append(f"{response.status} {text[:300].decode('utf-8', 'replace')}")
-    outcome.finished = time.perf_counter()
-    connection.close()
-    results.put(dataclasses.asdict(outcome))
-
-
-def _load(port: int, authorizations: list[str], per_client: int) -> tuple[float, list[_Outcome]]:
-    context = multiprocessing.get_context("fork")
-    ready, results, start = context.Queue(), context.Queue(), context.Event()
-    processes = [context.Process(target=_client, args=(port, auth, index, per_client, ready, start, results))
-                 for index, auth in enumerate(authorizations)]
-    for process in processes:
-        process.start()
-    for _ in processes:
-        ready.get(timeout=600)
-    began = time.perf_counter()
-    start.set()
-    outcomes = [_Outcome(**results.get(timeout=3600)) for _ in processes]
-    for process in processes:
-        process.join()
-    return max(o.finished for o in outcomes) - began, outcomes
-
-
-def _stored(url: str) -> set[str]:
-    from sqlalchemy import create_engine, text
-
-    engine = create_engine(url)
-    try:
-        with engine.connect() as conn:
-            return set(conn.execute(text("SELECT id FROM statement")).scalars())
-    finally:
-        engine.dispose()
+def _bodies(client: int, count: int) -> list[tuple[bytes, list[str]]]:
+    return [(json.dumps(s).encode(), [s["id"]]) for s in (_statement(client, n) for n in range(count))]
 
 
 def run_case(backend: str, kind: str, clients: int, per_client: int) -> dict[str, t.Any]:
@@ -147,18 +87,18 @@ def run_case(backend: str, kind: str, clients: int, per_client: int) -> dict[str
     with serving(url) as server:
         pids = server.worker_pids() + (postgres_pids() if backend == "postgresql" else [])
         cpu_before = {pid: cpu_seconds([pid]) for pid in pids}
-        seconds, outcomes = _load(server.port, authorizations, per_client)
+        result = run_clients(server.port, [(authorization, functools.partial(_bodies, index, per_client))
+                                           for index, authorization in enumerate(authorizations)])
         cpu = sum(cpu_seconds([pid]) - cpu_before[pid] for pid in pids)
-    acknowledged = [i for o in outcomes for i in o.acknowledged]
-    lost = len(set(acknowledged) - _stored(url))
-    for error in [e for o in outcomes for e in o.errors][:5]:
+    lost = len(set(result.acknowledged) - set(stored_ids(url)))
+    for error in result.errors[:5]:
         print(f"  error: {error}")
     return {
-        "backend": backend, "keys": kind, "statements": len(acknowledged), "seconds": round(seconds, 2),
-        "statements_per_s": round(len(acknowledged) / seconds, 1),
-        **latency_ms([latency for o in outcomes for latency in o.latencies]),
-        "errors": sum(len(o.latencies) for o in outcomes) - len(acknowledged), "lost": lost,
-        "server_cpu_ms_per_statement": round(cpu * 1000 / max(1, len(acknowledged)), 3),
+        "backend": backend, "keys": kind, "statements": result.statements, "seconds": round(result.seconds, 2),
+        "statements_per_s": round(result.statements / result.seconds, 1),
+        **latency_ms(result.latencies),
+        "errors": result.requests - result.statements, "lost": lost,
+        "server_cpu_ms_per_statement": round(cpu * 1000 / max(1, result.statements), 3),
     }
 
 
@@ -170,10 +110,7 @@ def main() -> None:
     parser.add_argument("--statements", type=int, default=1_500, help="Statements per client, one per POST.")
     args = parser.parse_args()
     cases = []
-    for backend in args.backend or list(BACKENDS):
-        if backend == "postgresql" and (why := postgres_available()):
-            print(f"skipping PostgreSQL: {why}")
-            continue
+    for backend in usable_backends(args.backend):
         for kind in ("ordinary", "forward"):
             print(f"{backend}, {kind} keys, {args.clients} clients x {args.statements:,} statements ...", flush=True)
             cases.append(run_case(backend, kind, args.clients, args.statements))

@@ -22,21 +22,11 @@ import typing as t
 
 from common import cpu_seconds, emit, latency_ms, postgres_pids, print_table, verdict
 from load_clients import run_load
-from lrs_setup import BACKENDS, add_credentials, basic, database_url, migrate, postgres_available, serving
+from lrs_setup import (BACKENDS, add_credentials, basic, database_url, migrate, serving, stored_ids,
+                       usable_backends)
 from workload import TENANTS
 
 TARGETS = {("sqlite", 50): 2000, ("sqlite", 1): 500, ("postgresql", 50): 2000}
-
-
-def _stored_ids(url: str) -> list[str]:
-    from sqlalchemy import create_engine, text
-
-    engine = create_engine(url)
-    try:
-        with engine.connect() as conn:
-            return list(conn.execute(text("SELECT id FROM statement")).scalars())
-    finally:
-        engine.dispose()
 
 
 def run_case(backend: str, batch: int, clients: int, per_client: int, workers: int | None,
@@ -58,7 +48,7 @@ def run_case(backend: str, batch: int, clients: int, per_client: int, workers: i
         app_cpu = sum(cpu_seconds([pid]) - cpu_before.get(pid, 0.0) for pid in workers_pids)
         db_cpu = sum(cpu_seconds([pid]) - cpu_before.get(pid, 0.0) for pid in after_database)
         rss = server.worker_rss_mb()
-    stored = _stored_ids(url)
+    stored = stored_ids(url)
     acknowledged = set(result.acknowledged)
     lost = len(acknowledged - set(stored))
     duplicates = len(stored) - len(set(stored))
@@ -95,12 +85,8 @@ def main() -> None:
     args = parser.parse_args()
     args.sqlite_synchronous = args.sqlite_synchronous or ["FULL", "NORMAL"]
 
-    backends = args.backend or list(BACKENDS)
     cases = []
-    for backend in backends:
-        if backend == "postgresql" and (why := postgres_available()):
-            print(f"skipping PostgreSQL: {why}")
-            continue
+    for backend in usable_backends(args.backend):
         settings = args.sqlite_synchronous if backend == "sqlite" else ["FULL"]
         for synchronous in settings:
             for batch, per_client in ((50, args.batch_statements), (1, args.single_statements)):

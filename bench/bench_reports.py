@@ -24,7 +24,7 @@ import typing as t
 
 from bulk_load import ensure_loaded
 from common import emit, latency_ms, print_table, verdict
-from lrs_setup import BACKENDS, basic, postgres_available, serving
+from lrs_setup import BACKENDS, basic, serving, usable_backends
 
 TARGET_P95_MS = 200.0
 RSS_TARGET_MB = 150.0
@@ -85,12 +85,8 @@ def main() -> None:
     parser.add_argument("--reload", action="store_true", help="Load the database afresh.")
     args = parser.parse_args()
 
-    results = []
-    for backend in args.backend or list(BACKENDS):
-        if backend == "postgresql" and (why := postgres_available()):
-            print(f"skipping PostgreSQL: {why}")
-            continue
-        results.append(run_backend(backend, args.statements, args.samples, args.reload))
+    results = [run_backend(backend, args.statements, args.samples, args.reload)
+               for backend in usable_backends(args.backend)]
 
     rows = []
     for result in results:

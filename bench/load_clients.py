@@ -9,6 +9,7 @@ the signal until the last client has its last answer.
 from __future__ import annotations
 
 import dataclasses
+import functools
 import http.client
 import json
 import multiprocessing
@@ -16,6 +17,9 @@ import time
 import typing as t
 
 import workload
+
+# Makes one client's request bodies, each with the ids of the statements it carries.
+MakeBodies = t.Callable[[], list[tuple[bytes, list[str]]]]
 
 
 @dataclasses.dataclass
@@ -52,9 +56,9 @@ def _bodies(tenant: str, first_learner: int, count: int, batch: int) -> list[tup
     return bodies
 
 
-def _client(port: int, authorization: str, tenant: str, first_learner: int, count: int, batch: int,
-            ready: t.Any, start: t.Any, results: t.Any) -> None:
-    bodies = _bodies(tenant, first_learner, count, batch)
+def _client(port: int, authorization: str, make_bodies: MakeBodies, ready: t.Any, start: t.Any,
+            results: t.Any) -> None:
+    bodies = make_bodies()
     headers = {"Authorization": authorization, "X-Experience-API-Version": "1.0.3",
                "Content-Type": "application/json"}
     outcome = ClientResult([], {}, [], [], 0.0)
@@ -89,13 +93,18 @@ def run_load(port: int, authorizations: list[tuple[str, str]], *, per_client: in
 
     Statements of client ``i`` come from learners ``first_learner + i * 100_000`` on of its tenant.
     """
-    context = multiprocessing.get_context("fork")
-    ready, results, start = context.Queue(), context.Queue(), context.Event()
-    processes = [
-        context.Process(target=_client, args=(port, authorization, tenant, first_learner + index * 100_000,
-                                              per_client, batch, ready, start, results))
+    return run_clients(port, [
+        (authorization, functools.partial(_bodies, tenant, first_learner + index * 100_000, per_client, batch))
         for index, (tenant, authorization) in enumerate(authorizations)
-    ]
+    ])
+
+
+def run_clients(port: int, clients: list[tuple[str, MakeBodies]]) -> LoadResult:
+    """Start one process per ``(Authorization, make_bodies)``; each POSTs the bodies it makes, all at one signal."""
+    context = multiprocessing.get_context("fork")  # forked: ``make_bodies`` need not be picklable
+    ready, results, start = context.Queue(), context.Queue(), context.Event()
+    processes = [context.Process(target=_client, args=(port, authorization, make_bodies, ready, start, results))
+                 for authorization, make_bodies in clients]
     for process in processes:
         process.start()
     for _ in processes:

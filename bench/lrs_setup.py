@@ -95,6 +95,30 @@ def postgres_available() -> str | None:
         engine.dispose()
 
 
+def usable_backends(chosen: list[str] | None) -> list[str]:
+    """Return the databases to run on (``chosen``, else all), leaving out PostgreSQL, with a line saying why,
+    when it does not answer."""
+    usable = []
+    for backend in chosen or list(BACKENDS):
+        if backend == "postgresql" and (why := postgres_available()):
+            print(f"skipping PostgreSQL: {why}")
+            continue
+        usable.append(backend)
+    return usable
+
+
+def stored_ids(url: str) -> list[str]:
+    """Return the id of every statement stored in the database at ``url`` (each as often as it is stored)."""
+    from sqlalchemy import create_engine, text
+
+    engine = create_engine(url)
+    try:
+        with engine.connect() as conn:
+            return list(conn.execute(text("SELECT id FROM statement")).scalars())
+    finally:
+        engine.dispose()
+
+
 def app_config(url: str) -> dict[str, t.Any]:
     """Return the settings of an in-process app on ``url`` (durability settings as in production)."""
     return {"DATABASE_URL": url, "PSEUDONYM_KEY": PSEUDONYM_KEY}
