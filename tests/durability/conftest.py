@@ -20,25 +20,19 @@ import subprocess
 import sys
 import time
 import typing as t
-import uuid
 from pathlib import Path
-from urllib.parse import quote
 
 import pytest
 import requests
-from sqlalchemy import create_engine, text
 
 from lrs import create_app
 from lrs.auth import create_credential, now_us
-from lrs.config import DEFAULTS
-from lrs.db import make_engine
-from lrs.migrate import upgrade
 from lrs.models import Tenant
+from tests.databases import migrate, postgres_schema
 
 if t.TYPE_CHECKING:
     from collections.abc import Iterator
 
-POSTGRES_URL = os.environ.get("LRS_TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
 PSEUDONYM_KEY = "durability-pseudonym-key-0123456789abcdef0123456789"
 QRLRS = str(Path(sys.executable).parent / "qrlrs")
 
@@ -79,41 +73,15 @@ class Database:
         return {"Authorization": f"Basic {token}", "X-Experience-API-Version": "1.0.3"}
 
 
-def _migrate(url: str) -> None:
-    engine = make_engine(url, DEFAULTS)
-    try:
-        upgrade(engine)
-    finally:
-        engine.dispose()
-
-
 @contextlib.contextmanager
 def _database(kind: str, folder: Path) -> Iterator[Database]:
     if kind.startswith("sqlite"):
         url = f"sqlite:///{folder / 'lrs.sqlite3'}"
-        _migrate(url)
+        migrate(url, {})
         yield Database(url, "sqlite", {"LRS_SQLITE_SYNCHRONOUS": kind.split("-")[1].upper()})
         return
-    admin = create_engine(POSTGRES_URL, connect_args={"connect_timeout": 3})
-    try:
-        with admin.connect() as conn:
-            conn.execute(text("SELECT 1"))
-    except Exception as err:  # noqa: BLE001 - any failure to connect means "absent"
-        admin.dispose()
-        pytest.skip(f"PostgreSQL not reachable at {POSTGRES_URL} ({type(err).__name__}); "
-                    "start it or set LRS_TEST_POSTGRES_URL")
-    schema = f"lrs_durability_{uuid.uuid4().hex[:12]}"
-    with admin.begin() as conn:
-        conn.execute(text(f'CREATE SCHEMA "{schema}"'))
-    separator = "&" if "?" in POSTGRES_URL else "?"
-    url = f"{POSTGRES_URL}{separator}options={quote(f'-csearch_path={schema}')}"
-    try:
-        _migrate(url)
+    with postgres_schema("lrs_durability", {}) as url:
         yield Database(url, "postgresql", {})
-    finally:
-        with admin.begin() as conn:
-            conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
-        admin.dispose()
 
 
 @pytest.fixture(params=["sqlite-full", "sqlite-normal", pytest.param("postgresql", marks=pytest.mark.postgres)])

@@ -20,16 +20,13 @@ import subprocess
 import sys
 import time
 import typing as t
-import uuid
-from urllib.parse import quote
 
 import pytest
-from sqlalchemy import create_engine, text
 
 from lrs import create_app
 from lrs.auth import create_credential, now_us
-from lrs.migrate import upgrade
 from lrs.models import Tenant
+from tests.databases import empty_postgres, migrate, postgres_schema
 
 if t.TYPE_CHECKING:
     from collections.abc import Callable, Iterator
@@ -37,7 +34,6 @@ if t.TYPE_CHECKING:
     from flask import Flask
     from flask.testing import FlaskClient
 
-POSTGRES_URL = os.environ.get("LRS_TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
 DATA_TABLES = ("statement_index", "statement", "attachment", "document", "launch_fetch", "credential", "tenant",
                "rate_counter")
 # A fixed pseudonym key: tests never write a generated one into the repository's instance/.
@@ -45,61 +41,19 @@ TEST_PSEUDONYM_KEY = "test-pseudonym-key-0123456789abcdef0123456789abcdef"
 BASE_CONFIG: dict[str, t.Any] = {"SQLITE_SYNCHRONOUS": "NORMAL", "PSEUDONYM_KEY": TEST_PSEUDONYM_KEY}
 
 
-def _migrate(url: str) -> None:
-    from lrs.db import make_engine
-    from lrs.config import DEFAULTS
-
-    engine = make_engine(url, {**DEFAULTS, **BASE_CONFIG})
-    try:
-        upgrade(engine)
-        if engine.dialect.name == "sqlite":
-            with engine.connect() as conn:
-                conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
-    finally:
-        engine.dispose()
-
-
 @pytest.fixture(scope="session")
 def sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> str:
     """A migrated SQLite database file to copy for each test."""
     path = tmp_path_factory.mktemp("lrs-template") / "template.sqlite3"
-    _migrate(f"sqlite:///{path}")
+    migrate(f"sqlite:///{path}", BASE_CONFIG)
     return str(path)
 
 
 @pytest.fixture(scope="session")
 def postgres_schema_url() -> Iterator[str]:
     """A PostgreSQL URL whose search_path is a fresh, migrated schema (dropped afterwards)."""
-    admin = create_engine(POSTGRES_URL, connect_args={"connect_timeout": 3})
-    try:
-        with admin.connect() as conn:
-            conn.execute(text("SELECT 1"))
-    except Exception as err:  # noqa: BLE001 - any failure to connect means "absent"
-        admin.dispose()
-        pytest.skip(f"PostgreSQL not reachable at {POSTGRES_URL} ({type(err).__name__}); "
-                    "start it (.ci/run does) or set LRS_TEST_POSTGRES_URL")
-    schema = f"lrs_test_{uuid.uuid4().hex[:12]}"
-    with admin.begin() as conn:
-        conn.execute(text(f'CREATE SCHEMA "{schema}"'))
-    separator = "&" if "?" in POSTGRES_URL else "?"
-    url = f"{POSTGRES_URL}{separator}options={quote(f'-csearch_path={schema}')}"
-    try:
-        _migrate(url)
+    with postgres_schema("lrs_test", BASE_CONFIG) as url:
         yield url
-    finally:
-        with admin.begin() as conn:
-            conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
-        admin.dispose()
-
-
-def _empty_postgres(url: str) -> None:
-    engine = create_engine(url)
-    try:
-        with engine.begin() as conn:
-            conn.execute(text(f"TRUNCATE {', '.join(DATA_TABLES)} RESTART IDENTITY CASCADE"))
-            conn.execute(text("UPDATE lrs_state SET last_stored_us = 0"))
-    finally:
-        engine.dispose()
 
 
 @pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
@@ -111,9 +65,9 @@ def db_url(request: pytest.FixtureRequest, tmp_path: t.Any) -> Iterator[str]:
         yield f"sqlite:///{path}"
         return
     url = request.getfixturevalue("postgres_schema_url")
-    _empty_postgres(url)
+    empty_postgres(url, DATA_TABLES)
     yield url
-    _empty_postgres(url)
+    empty_postgres(url, DATA_TABLES)
 
 
 @pytest.fixture

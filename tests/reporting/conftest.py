@@ -9,21 +9,15 @@ reporting hook all run.
 
 from __future__ import annotations
 
-import os
 import shutil
 import typing as t
-import uuid
 from pathlib import Path
-from urllib.parse import quote
 
 import pytest
-from sqlalchemy import create_engine, text
 
 from lrs import create_app
-from lrs.config import DEFAULTS
-from lrs.db import make_engine
-from lrs.migrate import upgrade
 from lrs.reporting.catalogue import load_catalogue
+from tests.databases import empty_postgres, migrate, postgres_schema
 from tests.reporting.support import BASE_CONFIG, COURSE_SRC, OUTPUT, Lrs
 
 if t.TYPE_CHECKING:
@@ -35,22 +29,10 @@ if t.TYPE_CHECKING:
     from lrs.reporting.catalogue import Catalogue
     from qrscorm.source.model import Course
 
-POSTGRES_URL = os.environ.get("LRS_TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
 DATA_TABLES = ("report_audit", "report_login_failure", "report_session", "report_account", "report_module_name",
                "report_count", "report_pair", "report_answer", "report_module", "report_learner", "report_meta",
                "statement_index", "statement", "attachment", "document", "agent_name", "activity_definition",
                "launch_fetch", "rate_counter", "credential", "tenant")
-
-
-def _migrate(url: str) -> None:
-    engine = make_engine(url, {**DEFAULTS, **BASE_CONFIG})
-    try:
-        upgrade(engine)
-        if engine.dialect.name == "sqlite":
-            with engine.connect() as conn:
-                conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
-    finally:
-        engine.dispose()
 
 
 @pytest.fixture(scope="session")
@@ -71,42 +53,15 @@ def catalogue() -> Catalogue:
 def sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> str:
     """A migrated SQLite database file to copy for each test."""
     path = tmp_path_factory.mktemp("reporting-template") / "template.sqlite3"
-    _migrate(f"sqlite:///{path}")
+    migrate(f"sqlite:///{path}", BASE_CONFIG)
     return str(path)
 
 
 @pytest.fixture(scope="session")
 def postgres_schema_url() -> Iterator[str]:
     """A PostgreSQL URL whose search_path is a fresh, migrated schema (dropped afterwards)."""
-    admin = create_engine(POSTGRES_URL, connect_args={"connect_timeout": 3})
-    try:
-        with admin.connect() as conn:
-            conn.execute(text("SELECT 1"))
-    except Exception as err:  # noqa: BLE001 - any failure to connect means "absent"
-        admin.dispose()
-        pytest.skip(f"PostgreSQL not reachable at {POSTGRES_URL} ({type(err).__name__}); start it or set "
-                    "LRS_TEST_POSTGRES_URL")
-    schema = f"reporting_test_{uuid.uuid4().hex[:12]}"
-    with admin.begin() as conn:
-        conn.execute(text(f'CREATE SCHEMA "{schema}"'))
-    url = f"{POSTGRES_URL}{'&' if '?' in POSTGRES_URL else '?'}options={quote(f'-csearch_path={schema}')}"
-    try:
-        _migrate(url)
+    with postgres_schema("reporting_test", BASE_CONFIG) as url:
         yield url
-    finally:
-        with admin.begin() as conn:
-            conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
-        admin.dispose()
-
-
-def _empty_postgres(url: str) -> None:
-    engine = create_engine(url)
-    try:
-        with engine.begin() as conn:
-            conn.execute(text(f"TRUNCATE {', '.join(DATA_TABLES)} RESTART IDENTITY CASCADE"))
-            conn.execute(text("UPDATE lrs_state SET last_stored_us = 0"))
-    finally:
-        engine.dispose()
 
 
 @pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
@@ -118,9 +73,9 @@ def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
         yield f"sqlite:///{path}"
         return
     url = request.getfixturevalue("postgres_schema_url")
-    _empty_postgres(url)
+    empty_postgres(url, DATA_TABLES)
     yield url
-    _empty_postgres(url)
+    empty_postgres(url, DATA_TABLES)
 
 
 @pytest.fixture
@@ -167,11 +122,11 @@ def lrs(app: Flask) -> Lrs:
 @pytest.fixture
 def postgres_lrs(postgres_schema_url: str) -> Iterator[Lrs]:
     """Helper over an app on an empty PostgreSQL schema (tests of PostgreSQL's own behaviour)."""
-    _empty_postgres(postgres_schema_url)
+    empty_postgres(postgres_schema_url, DATA_TABLES)
     application = create_app({**BASE_CONFIG, "DATABASE_URL": postgres_schema_url, "TESTING": True})
     yield Lrs(application)
     _dispose(application)
-    _empty_postgres(postgres_schema_url)
+    empty_postgres(postgres_schema_url, DATA_TABLES)
 
 
 @pytest.fixture(scope="session")
